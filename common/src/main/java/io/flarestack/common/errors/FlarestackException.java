@@ -1,0 +1,71 @@
+package io.flarestack.common.errors;
+
+import static java.util.Objects.requireNonNull;
+
+import io.grpc.Status;
+import io.grpc.StatusException;
+import io.grpc.StatusRuntimeException;
+
+/**
+ * An error with a category. Thrown by service code for anything a caller should see with a
+ * specific status (bad input, limits, missing tenant); everything else surfaces as
+ * {@link ErrorCode#INTERNAL}. Messages name the offending value and, where one applies, the limit.
+ */
+public class FlarestackException extends RuntimeException {
+  private static final long serialVersionUID = 1L;
+
+  private final ErrorCode code;
+
+  public FlarestackException(ErrorCode code, String message) {
+    super(requireNonNull(message, "message is null"));
+    this.code = requireNonNull(code, "code is null");
+  }
+
+  public FlarestackException(ErrorCode code, String message, Throwable cause) {
+    super(requireNonNull(message, "message is null"), cause);
+    this.code = requireNonNull(code, "code is null");
+  }
+
+  public ErrorCode code() {
+    return code;
+  }
+
+  public static FlarestackException invalidArgument(String format, Object... args) {
+    return new FlarestackException(ErrorCode.INVALID_ARGUMENT, String.format(format, args));
+  }
+
+  public static FlarestackException unimplemented(String format, Object... args) {
+    return new FlarestackException(ErrorCode.UNIMPLEMENTED, String.format(format, args));
+  }
+
+  public static FlarestackException resourceExhausted(String format, Object... args) {
+    return new FlarestackException(ErrorCode.RESOURCE_EXHAUSTED, String.format(format, args));
+  }
+
+  /** As a gRPC status, for service implementations that answer through grpc-java. */
+  public StatusRuntimeException toStatusException() {
+    return Status.fromCode(code.grpcCode()).withDescription(getMessage()).withCause(this).asRuntimeException();
+  }
+
+  /**
+   * Classifies any throwable: a {@code FlarestackException} keeps its code; gRPC status
+   * exceptions (for example from a remote ingester) keep theirs; anything else is internal.
+   */
+  public static FlarestackException from(Throwable t) {
+    if (t instanceof FlarestackException f) {
+      return f;
+    }
+    Status status = null;
+    if (t instanceof StatusRuntimeException s) {
+      status = s.getStatus();
+    } else if (t instanceof StatusException s) {
+      status = s.getStatus();
+    }
+    if (status != null) {
+      String description = status.getDescription() != null ? status.getDescription() : status.getCode().name();
+      return new FlarestackException(ErrorCode.fromGrpc(status.getCode()), description, t);
+    }
+    String message = t.getMessage() != null ? t.getMessage() : t.getClass().getSimpleName();
+    return new FlarestackException(ErrorCode.INTERNAL, message, t);
+  }
+}

@@ -1,0 +1,43 @@
+package io.flarestack.common.server.http;
+
+import static java.util.Objects.requireNonNull;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A fully received HTTP request, decoupled from Netty. Header names are matched
+ * case-insensitively. The body is the raw received bytes (no Content-Encoding decoding).
+ *
+ * @param method upper-case method, e.g. {@code POST}
+ * @param path the decoded path without the query string
+ * @param query decoded query parameters in order of appearance
+ * @param headers header name (lower-case) to values
+ * @param body the request body, never null
+ */
+public record HttpRequest(String method, String path, Map<String, List<String>> query, Map<String, List<String>> headers, byte[] body) {
+  public HttpRequest {
+    requireNonNull(method, "method is null");
+    requireNonNull(path, "path is null");
+    query = Map.copyOf(requireNonNull(query, "query is null"));
+    headers = Map.copyOf(requireNonNull(headers, "headers is null"));
+    requireNonNull(body, "body is null");
+  }
+
+  /** The first value of a header (case-insensitive name), or null. */
+  public String header(String name) {
+    List<String> v = headers.get(name.toLowerCase(java.util.Locale.ROOT));
+    return v == null || v.isEmpty() ? null : v.get(0);
+  }
+
+  /** The first value of a query parameter, or null. */
+  public String param(String name) {
+    List<String> v = query.get(name);
+    return v == null || v.isEmpty() ? null : v.get(0);
+  }
+
+  /** Every value of a query parameter, possibly empty. */
+  public List<String> params(String name) {
+    return query.getOrDefault(name, List.of());
+  }
+}
