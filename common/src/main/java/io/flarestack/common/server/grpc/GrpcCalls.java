@@ -21,15 +21,12 @@ public final class GrpcCalls {
     T result;
     try {
       result = body.call();
-    } catch (Throwable t) {
+    } catch (Exception t) {
       FlarestackException e = FlarestackException.from(t);
       if (e.code() == ErrorCode.INTERNAL || e.code() == ErrorCode.UNKNOWN) {
         log.error("request failed", t);
       }
       observer.onError(e.toStatusException());
-      if (t instanceof Error err && !(t instanceof StackOverflowError) && !(t instanceof OutOfMemoryError)) {
-        throw err;
-      }
       return;
     }
     observer.onNext(result);
