@@ -161,7 +161,12 @@ public record Selector(String metricName, List<Matcher> matchers) {
       if (q != '"' && q != '\'' && q != '`') {
         throw error("expected a quoted value for label " + name);
       }
-      return Matcher.of(name, type, string());
+      String value = string();
+      try {
+        return Matcher.of(name, type, value);
+      } catch (FlarestackException e) {
+        throw FlarestackException.invalidArgument("invalid selector %s: %s", Matcher.quote(s), e.getMessage());
+      }
     }
 
     private String string() {
