@@ -223,12 +223,15 @@ class LifecyclerTest {
 
   private void awaitInstance(Predicate<InstanceDesc> condition) throws Exception {
     CountDownLatch latch = new CountDownLatch(1);
-    try (AutoCloseable watch = kv.watch(KEY, value -> {
+    AutoCloseable watch = kv.watch(KEY, value -> {
       if (condition.test(decode(value).getInstancesMap().get("ingester-0"))) {
         latch.countDown();
       }
-    })) {
+    });
+    try {
       assertThat(latch.await(10, TimeUnit.SECONDS)).as("ring entry reached the expected state").isTrue();
+    } finally {
+      watch.close();
     }
   }
 

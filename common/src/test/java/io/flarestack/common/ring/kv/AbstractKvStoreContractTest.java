@@ -162,12 +162,15 @@ public abstract class AbstractKvStoreContractTest {
     store.cas(key, current -> bytes("v1"));
     Recorder recorder = new Recorder();
 
-    try (AutoCloseable watch = store.watch(key, recorder)) {
+    AutoCloseable watch = store.watch(key, recorder);
+    try {
       recorder.await("v1");
       store.cas(key, current -> bytes("v2"));
       recorder.await("v2");
       store.cas(key, current -> bytes("v3"));
       recorder.await("v3");
+    } finally {
+      watch.close();
     }
 
     assertThat(recorder.values()).containsExactly("v1", "v2", "v3");
@@ -177,10 +180,13 @@ public abstract class AbstractKvStoreContractTest {
   void watchOfAnAbsentKeyDeliversNullFirst() throws Exception {
     Recorder recorder = new Recorder();
 
-    try (AutoCloseable watch = store.watch(key, recorder)) {
+    AutoCloseable watch = store.watch(key, recorder);
+    try {
       assertThat(recorder.next()).isEmpty();
       store.cas(key, current -> bytes("created"));
       recorder.await("created");
+    } finally {
+      watch.close();
     }
   }
 
@@ -199,7 +205,8 @@ public abstract class AbstractKvStoreContractTest {
       }
     };
     ExecutorService pool = Executors.newFixedThreadPool(4);
-    try (AutoCloseable watch = store.watch(key, listener)) {
+    AutoCloseable watch = store.watch(key, listener);
+    try {
       List<Future<?>> futures = new ArrayList<>();
       for (int t = 0; t < 4; t++) {
         futures.add(pool.submit(() -> {
@@ -213,6 +220,7 @@ public abstract class AbstractKvStoreContractTest {
       }
       assertThat(sawLast.await(DEADLINE.toMillis(), TimeUnit.MILLISECONDS)).as("the final value was delivered").isTrue();
     } finally {
+      watch.close();
       pool.shutdownNow();
     }
 
@@ -227,7 +235,8 @@ public abstract class AbstractKvStoreContractTest {
     Recorder closed = new Recorder();
     Recorder open = new Recorder();
     AutoCloseable closedWatch = store.watch(key, closed);
-    try (AutoCloseable openWatch = store.watch(key, open)) {
+    AutoCloseable openWatch = store.watch(key, open);
+    try {
       closed.await("before");
       open.await("before");
 
@@ -235,6 +244,8 @@ public abstract class AbstractKvStoreContractTest {
       store.cas(key, current -> bytes("after"));
       // Once a live watcher has seen the change, a closed one that was going to see it would have.
       open.await("after");
+    } finally {
+      openWatch.close();
     }
 
     assertThat(closed.values()).containsExactly("before");
