@@ -16,4 +16,14 @@ public final class ConfigException extends Exception {
   public List<String> problems() {
     return problems;
   }
+
+  /**
+   * Throws when there is at least one problem: the composition root merges the loader's
+   * problems with every component config's {@code validate()} and reports them together.
+   */
+  public static void throwIfAny(List<String> problems) throws ConfigException {
+    if (!problems.isEmpty()) {
+      throw new ConfigException(problems);
+    }
+  }
 }

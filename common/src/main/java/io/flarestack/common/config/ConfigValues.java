@@ -40,4 +40,14 @@ public final class ConfigValues {
   public Map<Option<?>, Object> asMap() {
     return java.util.Collections.unmodifiableMap(values);
   }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof ConfigValues other && values.equals(other.values);
+  }
+
+  @Override
+  public int hashCode() {
+    return values.hashCode();
+  }
 }

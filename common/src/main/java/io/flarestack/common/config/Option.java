@@ -17,15 +17,34 @@ import java.util.List;
  * @param type how values are parsed and printed
  * @param defaultValue the value when neither YAML nor a flag sets it (null only for optional settings)
  * @param help one line of help text
+ * @param secret whether the value is a credential: {@code /config} and {@code -help} print it
+ *     as {@code ********} when it is not empty
  * @param <T> the value's Java type
  */
-public record Option<T>(String yamlPath, String flag, ValueType<T> type, T defaultValue, String help) {
+public record Option<T>(String yamlPath, String flag, ValueType<T> type, T defaultValue, String help, boolean secret) {
   public Option {
     if (yamlPath == null && flag == null) {
       throw new IllegalArgumentException("an option needs a YAML path or a flag");
     }
+    if (flag != null && (flag.isEmpty() || flag.startsWith("-") || flag.contains("="))) {
+      throw new IllegalArgumentException("bad flag name " + '"' + flag + '"' + ": give it without the dash and without '='");
+    }
+    if (yamlPath != null && (yamlPath.isEmpty() || yamlPath.startsWith(".") || yamlPath.endsWith(".")
+        || yamlPath.contains(".."))) {
+      throw new IllegalArgumentException("bad YAML path " + '"' + yamlPath + '"');
+    }
     requireNonNull(type, "type is null");
     requireNonNull(help, "help is null");
+  }
+
+  /** A setting that is not a secret. */
+  public Option(String yamlPath, String flag, ValueType<T> type, T defaultValue, String help) {
+    this(yamlPath, flag, type, defaultValue, help, false);
+  }
+
+  /** The same option marked as a credential, e.g. an object-store secret key. */
+  public Option<T> asSecret() {
+    return new Option<>(yamlPath, flag, type, defaultValue, help, true);
   }
 
   public static Option<String> string(String yamlPath, String flag, String defaultValue, String help) {

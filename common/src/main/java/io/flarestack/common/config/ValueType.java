@@ -30,4 +30,20 @@ public interface ValueType<T> {
 
   /** The value as YAML-compatible Java data (String, Number, Boolean or List) for {@code /config}. */
   Object toYaml(T value);
+
+  /**
+   * The type word {@code -help} prints after the flag name, as Go's flag package does
+   * ({@code int}, {@code duration}, {@code string}); empty for booleans, whose flags take no value.
+   */
+  default String helpName() {
+    return name();
+  }
+
+  /**
+   * The value of a flag given more than once on the command line: by default the last one wins;
+   * list types append, so {@code -memberlist.join=a -memberlist.join=b} joins both.
+   */
+  default T combine(T earlier, T later) {
+    return later;
+  }
 }

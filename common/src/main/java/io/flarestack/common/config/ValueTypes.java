@@ -108,6 +108,11 @@ public final class ValueTypes {
     public Object toYaml(Boolean value) {
       return value;
     }
+
+    @Override
+    public String helpName() {
+      return "";
+    }
   };
 
   public static final ValueType<Duration> DURATION = new ValueType<>() {
@@ -141,6 +146,11 @@ public final class ValueTypes {
     @Override
     public Object toYaml(Long value) {
       return value;
+    }
+
+    @Override
+    public String helpName() {
+      return "int";
     }
   };
 
@@ -183,6 +193,18 @@ public final class ValueTypes {
     @Override
     public Object toYaml(List<String> value) {
       return value;
+    }
+
+    @Override
+    public String helpName() {
+      return "comma-separated-list-of-strings";
+    }
+
+    @Override
+    public List<String> combine(List<String> earlier, List<String> later) {
+      List<String> out = new ArrayList<>(earlier);
+      out.addAll(later);
+      return List.copyOf(out);
     }
   };
 
