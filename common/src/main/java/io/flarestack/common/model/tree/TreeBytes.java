@@ -133,6 +133,7 @@ public final class TreeBytes {
     in.skip(len);
     in.uvarint();
     long rootChildren = in.uvarint();
+    NameTable names = new NameTable(out);
     int[] stackParent = new int[64];
     long[] stackLeft = new long[64];
     int sp = 0;
@@ -149,10 +150,10 @@ public final class TreeBytes {
       }
       pending--;
       len = in.uvarint();
-      String name = in.string(len);
+      int nameId = in.name(len, names);
       long self = in.uvarint();
       long childCount = in.uvarint();
-      int node = out.child(parent, name);
+      int node = out.child(parent, nameId);
       out.addSelf(node, self);
       if (childCount > 0) {
         pending = checkPending(in, pending, childCount);
@@ -233,11 +234,11 @@ public final class TreeBytes {
       pos += (int) len;
     }
 
-    String string(long len) {
+    int name(long len, NameTable names) {
       check(len);
-      String s = new String(b, pos, (int) len, StandardCharsets.UTF_8);
+      int id = names.id(b, pos, (int) len);
       pos += (int) len;
-      return s;
+      return id;
     }
 
     private void check(long len) {
@@ -245,6 +246,67 @@ public final class TreeBytes {
         throw malformed(
             "name length %s at offset %d exceeds the remaining %d bytes",
             Long.toUnsignedString(len), pos, remaining());
+      }
+    }
+  }
+
+  /**
+   * Name ids of a tree by UTF-8 bytes, so that reading a node allocates nothing unless its name
+   * is new to the tree.
+   */
+  private static final class NameTable {
+    private final CallTree tree;
+    private byte[][] keys = new byte[64][];
+    private int[] ids = new int[64];
+    private int size;
+
+    NameTable(CallTree tree) {
+      this.tree = tree;
+    }
+
+    int id(byte[] b, int off, int len) {
+      int h = 0x811c9dc5;
+      for (int i = off; i < off + len; i++) {
+        h = (h ^ b[i]) * 0x01000193;
+      }
+      int mask = keys.length - 1;
+      int i = (h ^ (h >>> 16)) & mask;
+      while (keys[i] != null) {
+        if (Arrays.equals(keys[i], 0, keys[i].length, b, off, off + len)) {
+          return ids[i];
+        }
+        i = (i + 1) & mask;
+      }
+      int id = tree.nameId(new String(b, off, len, StandardCharsets.UTF_8));
+      keys[i] = Arrays.copyOfRange(b, off, off + len);
+      ids[i] = id;
+      if (++size * 2 > keys.length) {
+        grow();
+      }
+      return id;
+    }
+
+    private void grow() {
+      byte[][] oldKeys = keys;
+      int[] oldIds = ids;
+      keys = new byte[oldKeys.length * 2][];
+      ids = new int[oldKeys.length * 2];
+      int mask = keys.length - 1;
+      for (int k = 0; k < oldKeys.length; k++) {
+        byte[] key = oldKeys[k];
+        if (key == null) {
+          continue;
+        }
+        int h = 0x811c9dc5;
+        for (byte x : key) {
+          h = (h ^ x) * 0x01000193;
+        }
+        int i = (h ^ (h >>> 16)) & mask;
+        while (keys[i] != null) {
+          i = (i + 1) & mask;
+        }
+        keys[i] = key;
+        ids[i] = oldIds[k];
       }
     }
   }
