@@ -2,9 +2,13 @@ package io.flarestack.common.model.flamegraph;
 
 import static java.util.Objects.requireNonNull;
 
+import io.flarestack.api.types.v1.LabelPair;
 import io.flarestack.api.types.v1.Point;
 import io.flarestack.api.types.v1.Series;
 import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 
 /**
  * The legacy {@code /pyroscope/render} timeline ({@code pkg/querier/timeline}): dense samples,
@@ -102,6 +106,38 @@ public final class Timeline {
       }
     }
     return new Timeline(startSec, n <= size ? out : Arrays.copyOf(out, n), durationDeltaSec);
+  }
+
+  /**
+   * The render handler's main timeline: the only series of a SelectSeries answer, or all zeros
+   * when it returned none or several.
+   */
+  public static Timeline ofSelectSeries(List<Series> series, long startMs, long endMs, long durationDeltaSec) {
+    requireNonNull(series, "series is null");
+    return of(series.size() == 1 ? series.get(0) : null, startMs, endMs, durationDeltaSec);
+  }
+
+  /**
+   * The render handler's {@code groups}: one timeline per series, keyed by the value of the
+   * {@code groupBy} label ({@code "*"} when the series lacks it); a later series with the same key
+   * replaces an earlier one, as with Pyroscope's map.
+   */
+  public static Map<String, Timeline> groups(
+      List<Series> series, String groupBy, long startMs, long endMs, long durationDeltaSec) {
+    requireNonNull(series, "series is null");
+    requireNonNull(groupBy, "groupBy is null");
+    Map<String, Timeline> out = new HashMap<>();
+    for (Series s : series) {
+      String key = "*";
+      for (LabelPair l : s.getLabelsList()) {
+        if (l.getName().equals(groupBy)) {
+          key = l.getValue();
+          break;
+        }
+      }
+      out.put(key, of(s, startMs, endMs, durationDeltaSec));
+    }
+    return out;
   }
 
   // Whole steps between two instants, counted on whole seconds as Pyroscope does.

@@ -2,8 +2,11 @@ package io.flarestack.common.model.flamegraph;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.flarestack.api.types.v1.LabelPair;
 import io.flarestack.api.types.v1.Point;
 import io.flarestack.api.types.v1.Series;
+import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class TimelineTest {
@@ -61,6 +64,30 @@ class TimelineTest {
     assertThat(Timeline.of(series(2000, 1), 1000, 1000, 1).samples()).isEmpty();
     assertThat(Timeline.of(series(2000, 1), 9000, 1000, 1).samples()).isEmpty();
     assertThat(Timeline.of(series(2000, -4), 0, 3000, 1).samples()).containsExactly(0, 0, 0);
+  }
+
+  @Test
+  void mainTimelineUsesTheOnlySeriesElseZeros() {
+    Series one = series(1000, 4);
+    assertThat(Timeline.ofSelectSeries(List.of(one), 0, 3000, 1).samples()).containsExactly(0, 4, 0);
+    assertThat(Timeline.ofSelectSeries(List.of(one, one), 0, 3000, 1).samples()).containsExactly(0, 0, 0);
+    assertThat(Timeline.ofSelectSeries(List.of(), 0, 3000, 1).samples()).containsExactly(0, 0, 0);
+  }
+
+  @Test
+  void groupsAreKeyedByTheGroupByLabel() {
+    Series web = labelled(series(1000, 4), "service_name", "web");
+    Series api = labelled(series(2000, 5), "service_name", "api");
+    Series none = labelled(series(0, 6), "pod", "x");
+    Map<String, Timeline> groups = Timeline.groups(List.of(web, api, none), "service_name", 0, 3000, 1);
+    assertThat(groups).containsOnlyKeys("web", "api", "*");
+    assertThat(groups.get("web").samples()).containsExactly(0, 4, 0);
+    assertThat(groups.get("api").samples()).containsExactly(0, 0, 5);
+    assertThat(groups.get("*").samples()).containsExactly(6, 0, 0);
+  }
+
+  private static Series labelled(Series s, String name, String value) {
+    return s.toBuilder().addLabels(LabelPair.newBuilder().setName(name).setValue(value)).build();
   }
 
   static Series series(double... tsAndValues) {
