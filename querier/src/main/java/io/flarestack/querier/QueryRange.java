@@ -1,0 +1,64 @@
+package io.flarestack.querier;
+
+import io.flarestack.common.config.ValueTypes;
+import io.flarestack.common.errors.FlarestackException;
+import io.flarestack.common.limits.Limits;
+import java.time.Clock;
+import java.time.Duration;
+
+/**
+ * A validated query time range in Unix milliseconds (both ends inclusive). {@code empty} means
+ * the whole range lies before the lookback window, so the answer is empty without asking anyone.
+ */
+public record QueryRange(long start, long end, boolean empty) {
+  /**
+   * Ranges for metadata queries (ProfileTypes, LabelNames, LabelValues, Series): 0/0 stays 0/0
+   * ("all recent data"); anything else is clamped to the lookback window and never rejected, so
+   * Grafana's health check over 1970 answers an empty 200.
+   */
+  public static QueryRange forMetadata(long start, long end, Limits limits, Clock clock) {
+    if (start == 0 && end == 0) {
+      return new QueryRange(0, 0, false);
+    }
+    if (end == 0) {
+      end = clock.millis();
+    }
+    if (start > end) {
+      return new QueryRange(start, end, true);
+    }
+    return clampToLookback(start, end, limits, clock);
+  }
+
+  /**
+   * Ranges for Select* and Diff: both ends required, start not after end, no longer than
+   * max_query_length.
+   *
+   * @throws FlarestackException invalid_argument naming the values and the limit
+   */
+  public static QueryRange forSelect(long start, long end, Limits limits, Clock clock) {
+    if (start == 0 || end == 0) {
+      throw FlarestackException.invalidArgument("missing time range in the query (start=%d, end=%d)", start, end);
+    }
+    if (start > end) {
+      throw FlarestackException.invalidArgument("query start time %d is after end time %d", start, end);
+    }
+    Duration maxLength = limits.maxQueryLength();
+    if (!maxLength.isZero() && end - start > maxLength.toMillis()) {
+      throw FlarestackException.invalidArgument("the query time range exceeds the limit (max_query_length, actual: %s, limit: %s)",
+          ValueTypes.formatDuration(Duration.ofMillis(end - start)), ValueTypes.formatDuration(maxLength));
+    }
+    return clampToLookback(start, end, limits, clock);
+  }
+
+  private static QueryRange clampToLookback(long start, long end, Limits limits, Clock clock) {
+    Duration lookback = limits.maxQueryLookback();
+    if (lookback.isZero()) {
+      return new QueryRange(start, end, false);
+    }
+    long oldest = clock.millis() - lookback.toMillis();
+    if (end < oldest) {
+      return new QueryRange(start, end, true);
+    }
+    return new QueryRange(Math.max(start, oldest), end, false);
+  }
+}

@@ -1,0 +1,78 @@
+package io.flarestack.server;
+
+import io.flarestack.common.config.ConfigValues;
+import io.flarestack.common.config.Option;
+import io.flarestack.common.ring.LifecyclerConfig;
+import io.flarestack.common.ring.RingConfig;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The ingester ring and its KV store (Pyroscope's {@code ingester.lifecycler} block and
+ * {@code -ring.*} / {@code -distributor.replication-factor} flags). Only the in-memory KV store
+ * exists so far, which is what a single process needs; memberlist and etcd come with the
+ * microservices mode.
+ */
+public record IngesterRingConfig(
+    String store, int replicationFactor, Duration heartbeatPeriod, Duration heartbeatTimeout, int numTokens,
+    String instanceId, String instanceAddr, String zone) {
+  public static final String KV_INMEMORY = "inmemory";
+
+  public static final Option<String> STORE = Option.string("ingester.lifecycler.ring.kvstore.store", "ring.store",
+      KV_INMEMORY, "Backend storage to use for the ring: inmemory (single process).");
+  public static final Option<Integer> REPLICATION_FACTOR = Option.integer("ingester.lifecycler.ring.replication_factor",
+      "distributor.replication-factor", 1, "The number of ingesters to write to and read from.");
+  public static final Option<Duration> HEARTBEAT_TIMEOUT = Option.duration("ingester.lifecycler.ring.heartbeat_timeout",
+      "ring.heartbeat-timeout", Duration.ofMinutes(1),
+      "The heartbeat timeout after which ingesters are skipped for reads and writes.");
+  public static final Option<Duration> HEARTBEAT_PERIOD = Option.duration("ingester.lifecycler.heartbeat_period",
+      "ingester.heartbeat-period", Duration.ofSeconds(5), "Period at which to heartbeat to the ring.");
+  public static final Option<Integer> NUM_TOKENS = Option.integer("ingester.lifecycler.num_tokens",
+      "ingester.num-tokens", 128, "Number of tokens for each ingester.");
+  public static final Option<String> INSTANCE_ID = Option.string("ingester.lifecycler.id", "ingester.lifecycler.ID",
+      "", "ID to register in the ring (default: the host name).");
+  public static final Option<String> INSTANCE_ADDR = Option.string("ingester.lifecycler.address",
+      "ingester.lifecycler.addr", "", "IP address to advertise in the ring (default: the host's address).");
+  public static final Option<String> ZONE = Option.string("ingester.lifecycler.availability_zone",
+      "ingester.availability-zone", "", "The availability zone where this instance is running.");
+
+  public static List<Option<?>> options() {
+    return List.of(STORE, REPLICATION_FACTOR, HEARTBEAT_TIMEOUT, HEARTBEAT_PERIOD, NUM_TOKENS, INSTANCE_ID,
+        INSTANCE_ADDR, ZONE);
+  }
+
+  public static IngesterRingConfig from(ConfigValues v) {
+    return new IngesterRingConfig(v.get(STORE), v.get(REPLICATION_FACTOR), v.get(HEARTBEAT_PERIOD), v.get(HEARTBEAT_TIMEOUT),
+        v.get(NUM_TOKENS), v.get(INSTANCE_ID), v.get(INSTANCE_ADDR), v.get(ZONE));
+  }
+
+  /** Pyroscope's ingester ring: KV key {@code ring}, name {@code ingester}. */
+  public RingConfig ringConfig() {
+    return RingConfig.defaults("ingester", "ring").withReplicationFactor(replicationFactor).withHeartbeatTimeout(heartbeatTimeout);
+  }
+
+  /** The lifecycler of an ingester advertising {@code addr}; the id defaults to the host name. */
+  public LifecyclerConfig lifecyclerConfig(String defaultId, String addr) {
+    return LifecyclerConfig.defaults("ring", instanceId.isEmpty() ? defaultId : instanceId, addr)
+        .withZone(zone).withNumTokens(numTokens).withHeartbeatPeriod(heartbeatPeriod);
+  }
+
+  public List<String> validate() {
+    List<String> problems = new ArrayList<>();
+    if (!store.equals(KV_INMEMORY)) {
+      problems.add(STORE.describe() + ": unsupported KV store \"" + store + "\"; only inmemory is available"
+          + " (memberlist and etcd come with the microservices mode)");
+    }
+    if (replicationFactor < 1) {
+      problems.add(REPLICATION_FACTOR.describe() + ": must be at least 1, got " + replicationFactor);
+    }
+    if (numTokens < 1) {
+      problems.add(NUM_TOKENS.describe() + ": must be at least 1, got " + numTokens);
+    }
+    if (heartbeatPeriod.isNegative() || heartbeatPeriod.isZero()) {
+      problems.add(HEARTBEAT_PERIOD.describe() + ": must be positive");
+    }
+    return problems;
+  }
+}

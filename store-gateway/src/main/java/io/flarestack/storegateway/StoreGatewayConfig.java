@@ -1,0 +1,33 @@
+package io.flarestack.storegateway;
+
+import io.flarestack.common.config.ConfigValues;
+import io.flarestack.common.config.Option;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * Configuration of the store-gateway (YAML block {@code store_gateway}). The store-gateway serves
+ * blocks from object storage, which the storage work brings; the keys are declared now so that
+ * Pyroscope configuration files load unchanged.
+ */
+public record StoreGatewayConfig(int replicationFactor, String syncDir, Duration syncInterval) {
+  public static final String MODULE = "store-gateway";
+
+  public static final Option<Integer> REPLICATION_FACTOR = Option.integer(
+      "store_gateway.sharding_ring.replication_factor", "store-gateway.sharding-ring.replication-factor", 1,
+      "The replication factor to use when sharding blocks.");
+  public static final Option<String> SYNC_DIR = Option.string(
+      "store_gateway.bucket_store.sync_dir", "blocks-storage.bucket-store.sync-dir", "./data/pyroscope-sync/",
+      "Directory to store synchronized block headers.");
+  public static final Option<Duration> SYNC_INTERVAL = Option.duration(
+      "store_gateway.bucket_store.sync_interval", "blocks-storage.bucket-store.sync-interval", Duration.ofMinutes(15),
+      "How frequently to scan the bucket for new blocks.");
+
+  public static List<Option<?>> options() {
+    return List.of(REPLICATION_FACTOR, SYNC_DIR, SYNC_INTERVAL);
+  }
+
+  public static StoreGatewayConfig from(ConfigValues v) {
+    return new StoreGatewayConfig(v.get(REPLICATION_FACTOR), v.get(SYNC_DIR), v.get(SYNC_INTERVAL));
+  }
+}
