@@ -72,25 +72,25 @@ final class ValidatedProfile {
     }
     for (int i = 0; i < p.getSampleTypeCount(); i++) {
       ValueType vt = p.getSampleType(i);
-      c.string(vt.getType(), "sample_type[" + i + "].type");
-      c.string(vt.getUnit(), "sample_type[" + i + "].unit");
+      c.string(vt.getType(), "sample_type", i, "type");
+      c.string(vt.getUnit(), "sample_type", i, "unit");
     }
     if (p.hasPeriodType()) {
-      c.string(p.getPeriodType().getType(), "period_type.type");
-      c.string(p.getPeriodType().getUnit(), "period_type.unit");
+      c.string(p.getPeriodType().getType(), "period_type", -1, "type");
+      c.string(p.getPeriodType().getUnit(), "period_type", -1, "unit");
     }
     LongIntMap mappings = c.ids("mapping", p.getMappingCount(), i -> p.getMapping(i).getId());
     for (int i = 0; i < p.getMappingCount(); i++) {
       Mapping m = p.getMapping(i);
-      c.string(m.getFilename(), "mapping[" + i + "].filename");
-      c.string(m.getBuildId(), "mapping[" + i + "].build_id");
+      c.string(m.getFilename(), "mapping", i, "filename");
+      c.string(m.getBuildId(), "mapping", i, "build_id");
     }
     LongIntMap functions = c.ids("function", p.getFunctionCount(), i -> p.getFunction(i).getId());
     for (int i = 0; i < p.getFunctionCount(); i++) {
       Function f = p.getFunction(i);
-      c.string(f.getName(), "function[" + i + "].name");
-      c.string(f.getSystemName(), "function[" + i + "].system_name");
-      c.string(f.getFilename(), "function[" + i + "].filename");
+      c.string(f.getName(), "function", i, "name");
+      c.string(f.getSystemName(), "function", i, "system_name");
+      c.string(f.getFilename(), "function", i, "filename");
     }
     LongIntMap locations = c.ids("location", p.getLocationCount(), i -> p.getLocation(i).getId());
     for (int i = 0; i < p.getLocationCount(); i++) {
@@ -123,8 +123,8 @@ final class ValidatedProfile {
       }
       for (int j = 0; j < s.getLabelCount(); j++) {
         Label label = s.getLabel(j);
-        c.string(label.getKey(), "sample[" + i + "].label[" + j + "].key");
-        c.string(label.getStr(), "sample[" + i + "].label[" + j + "].str");
+        c.labelString(label.getKey(), i, j, "key");
+        c.labelString(label.getStr(), i, j, "str");
         if (spanKey == -2) {
           spanKey = indexOf(p, LabelNames.SPAN_ID);
         }
@@ -164,10 +164,19 @@ final class ValidatedProfile {
       this.profileId = profileId;
     }
 
-    void string(long index, String what) {
+    // The element is described only on failure, so the happy path allocates nothing.
+    void string(long index, String element, int i, String field) {
       if (index < 0 || index >= p.getStringTableCount()) {
+        String what = i < 0 ? element + "." + field : element + "[" + i + "]." + field;
         throw error("%s is string index %d, outside the string table of %d entries", what, index,
             p.getStringTableCount());
+      }
+    }
+
+    void labelString(long index, int sample, int label, String field) {
+      if (index < 0 || index >= p.getStringTableCount()) {
+        throw error("sample[%d].label[%d].%s is string index %d, outside the string table of %d entries", sample, label,
+            field, index, p.getStringTableCount());
       }
     }
 
