@@ -23,6 +23,7 @@ import io.flarestack.api.types.v1.LabelValuesRequest;
 import io.flarestack.api.types.v1.LabelValuesResponse;
 import io.flarestack.common.server.grpc.GrpcCalls;
 import io.flarestack.common.tenant.Tenant;
+import io.flarestack.ingester.head.TenantHead;
 import io.grpc.stub.StreamObserver;
 
 /**
@@ -85,7 +86,7 @@ public final class IngesterServiceImpl extends IngesterServiceGrpc.IngesterServi
     GrpcCalls.unary(observer, () -> ingester.querier().profileStats(head()));
   }
 
-  private io.flarestack.ingester.head.TenantHead head() {
+  private TenantHead head() {
     return ingester.headForRead(Tenant.current());
   }
 }

@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import io.flarestack.common.model.Labels;
 import io.flarestack.common.model.ProfileType;
+import java.util.Arrays;
 
 /**
  * One stored series: one profile type of one label set, with its profile rows. Its symbols live
@@ -113,8 +114,8 @@ public final class Series {
           v[n++] = values[i];
         }
       }
-      stacks = java.util.Arrays.copyOf(s, n);
-      values = java.util.Arrays.copyOf(v, n);
+      stacks = Arrays.copyOf(s, n);
+      values = Arrays.copyOf(v, n);
     }
     long[] deltas = delta.apply(stacks, values);
     if (deltas == null) {

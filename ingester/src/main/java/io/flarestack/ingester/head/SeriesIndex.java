@@ -4,6 +4,7 @@ import io.flarestack.common.errors.FlarestackException;
 import io.flarestack.common.model.Labels;
 import io.flarestack.common.model.Matcher;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
@@ -145,6 +146,6 @@ final class SeriesIndex {
         j++;
       }
     }
-    return java.util.Arrays.copyOf(out, k);
+    return Arrays.copyOf(out, k);
   }
 }

@@ -6,6 +6,7 @@ import io.flarestack.api.google.v1.Profile;
 import io.flarestack.api.ingester.v1.NormalizedProfile;
 import io.flarestack.api.ingester.v1.ProfileSeries;
 import io.flarestack.common.errors.FlarestackException;
+import io.flarestack.common.model.LabelNames;
 import io.flarestack.common.model.Labels;
 import io.flarestack.common.model.Matcher;
 import io.flarestack.common.model.ProfileType;
@@ -111,7 +112,7 @@ public final class TenantHead {
     for (int i = 0; i < validated.size(); i++) {
       ValidatedProfile vp = validated.get(i);
       Labels pushed = pushedLabels.get(i);
-      String name = pushed.get(io.flarestack.common.model.LabelNames.METRIC_NAME);
+      String name = pushed.get(LabelNames.METRIC_NAME);
       SymbolPartition partition = partitions.computeIfAbsent(SeriesLabels.partitionKey(pushed), SymbolPartition::new);
       Profile p = vp.profile();
       Series[] typed = new Series[p.getSampleTypeCount()];

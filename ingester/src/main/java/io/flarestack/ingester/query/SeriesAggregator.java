@@ -7,6 +7,7 @@ import io.flarestack.common.model.Labels;
 import io.flarestack.common.model.tree.LongIntMap;
 import io.flarestack.ingester.head.ProfileRow;
 import io.flarestack.ingester.head.SeriesRows;
+import io.flarestack.ingester.head.TenantHead;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -24,7 +25,7 @@ import java.util.Map;
 final class SeriesAggregator {
   private SeriesAggregator() {}
 
-  static List<PartialSeries> aggregate(io.flarestack.ingester.head.TenantHead head, ProfileSelection sel,
+  static List<PartialSeries> aggregate(TenantHead head, ProfileSelection sel,
       List<String> groupBy, long stepMillis) {
     if (stepMillis <= 0) {
       throw FlarestackException.invalidArgument("step must be a positive number of milliseconds, got %d", stepMillis);
