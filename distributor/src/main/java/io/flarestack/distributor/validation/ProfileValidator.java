@@ -58,10 +58,6 @@ public final class ProfileValidator {
       ValueType t = p.getSampleType(i);
       checkString(t.getType(), strings, "sample type type");
       checkString(t.getUnit(), strings, "sample type unit");
-      String name = p.getStringTable((int) t.getType());
-      if (name.indexOf('-') >= 0) {
-        throw malformed("sample type contains -: '%s'", name);
-      }
     }
     if (p.hasPeriodType()) {
       checkString(p.getPeriodType().getType(), strings, "period type type");
@@ -76,6 +72,12 @@ public final class ProfileValidator {
     LongIntMap mappings = mappings(p, strings);
     LongIntMap functions = functions(p, strings);
     LongIntMap locations = locations(p, mappings, functions);
+    for (ValueType t : p.getSampleTypeList()) {
+      String name = p.getStringTable((int) t.getType());
+      if (name.indexOf('-') >= 0) {
+        throw malformed("sample type contains -: '%s'", name);
+      }
+    }
     checkSamples(p, limits, labels, strings, locations);
     return new ValidProfile(p, timeNanos, truncatedStrings(p, limits.maxProfileSymbolValueLength()), locations,
         functions, mappings);
