@@ -22,6 +22,7 @@ import java.util.zip.GZIPInputStream;
  */
 public final class PprofDecoder {
   private static final int MIN_BUFFER = 64 << 10;
+  private static final long MAX_ARRAY = Integer.MAX_VALUE - 16;
 
   private PprofDecoder() {}
 
@@ -41,7 +42,8 @@ public final class PprofDecoder {
    * @param data the raw bytes, gzipped or not
    * @param maxProfileSize {@code max_profile_size_bytes}; 0 means no per-profile limit
    * @param remainingBody how many decompressed bytes the enclosing request may still carry
-   *     ({@code ingestion_body_limit} minus the profiles before this one); 0 or less means none
+   *     ({@code ingestion_body_limit} minus the profiles before this one; {@link Long#MAX_VALUE}
+   *     when there is no body limit); 0 or less leaves no room
    * @throws DiscardException invalid_argument: reason {@code profile_size_limit} or
    *     {@code body_size_limit_exceeded} when too large, {@code malformed_profile} when the bytes
    *     are not a pprof (truncated, garbage, invalid UTF-8 in a string)
@@ -77,7 +79,7 @@ public final class PprofDecoder {
 
   private static byte[] gunzip(ByteString data, long limit, long profileLimit, long bodyLimit) {
     try (InputStream in = new GZIPInputStream(data.newInput(), 8192)) {
-      long cap = Math.min(limit + 1, Integer.MAX_VALUE - 16);
+      long cap = Math.min(limit, MAX_ARRAY - 1) + 1; // one byte past the limit tells "too large"
       byte[] buf = new byte[(int) Math.min(cap, Math.max(MIN_BUFFER, (long) data.size() * 4))];
       int n = 0;
       while (true) {
