@@ -47,7 +47,10 @@ import org.slf4j.LoggerFactory;
  * then still fails with the rejections' error. A client that retries such a request duplicates the
  * accepted profiles; Pyroscope behaves the same. Every rejection increments
  * {@code pyroscope_discarded_samples_total} and {@code pyroscope_discarded_bytes_total} with its
- * {@link DiscardReason}.
+ * {@link DiscardReason}. The {@code __session_id__} label is removed, as Pyroscope does with its
+ * default {@code max_sessions_per_series} of 0, and Pyroscope's default relabel rule applies: a
+ * {@code __name__} of {@code godeltaprof_<x>} becomes {@code <x>} with {@code __delta__="false"}
+ * and {@code __name_replaced__} holding the original name.
  *
  * <p>Thread-safe. {@link #push} works while the service runs (it owns the timer of push
  * deadlines).
@@ -56,6 +59,8 @@ public final class Distributor extends AbstractService {
   private static final Logger log = LoggerFactory.getLogger(Distributor.class);
   private static final double MIB = 1024 * 1024;
   private static final int MAX_REPORTED_ERRORS = 5;
+  private static final String GODELTAPROF = "godeltaprof_";
+  private static final String NAME_REPLACED = "__name_replaced__";
 
   private final DistributorConfig config;
   private final TenantLimits limits;
@@ -147,7 +152,9 @@ public final class Distributor extends AbstractService {
 
   private void accept(String tenant, Limits l, List<LabelPair> pairs, int compressedSize, DecodedProfile decoded,
       long now, List<ProfileSeries> out) {
-    Labels labels = LabelValidator.validateRequest(pairs, l);
+    // Pyroscope's default max_sessions_per_series (0) removes the session id: it would make
+    // every SDK restart a new set of series.
+    Labels labels = relabel(LabelValidator.validateRequest(pairs, l).without(LabelNames.SESSION_ID));
     long bytes = decoded.decompressedSize() + labelBytes(labels);
     if (!rateLimiter.allow(tenant, l.ingestionRateMb() * MIB, l.ingestionBurstSizeMb() * MIB, bytes)) {
       throw new DiscardException(ErrorCode.RESOURCE_EXHAUSTED, DiscardReason.RATE_LIMITED, String.format(
@@ -168,6 +175,19 @@ public final class Distributor extends AbstractService {
           .addProfiles(NormalizedProfile.newBuilder().setProfile(s.profile()).setId(UUID.randomUUID().toString()))
           .build());
     }
+  }
+
+  // Pyroscope's default ingestion relabel rule: Go's godeltaprof_* profiles are already deltas.
+  private static Labels relabel(Labels labels) {
+    String name = labels.get(LabelNames.METRIC_NAME);
+    if (!name.startsWith(GODELTAPROF)) {
+      return labels;
+    }
+    return labels.toBuilder()
+        .set(LabelNames.METRIC_NAME, name.substring(GODELTAPROF.length()))
+        .set(LabelNames.DELTA, "false")
+        .set(NAME_REPLACED, name)
+        .build();
   }
 
   private void write(String tenant, io.flarestack.api.ingester.v1.PushRequest request,

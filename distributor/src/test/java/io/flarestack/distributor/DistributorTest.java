@@ -293,13 +293,24 @@ class DistributorTest {
   }
 
   @Test
-  void serviceNameDefaultsAndDottedLabelNamesAreAccepted() throws Exception {
+  void serviceNameDefaultsDottedLabelNamesAreAcceptedAndSessionIdsRemoved() throws Exception {
     start(Limits.defaults());
-    distributor.push(TENANT, Pushes.request(Pushes.labels("__name__", "process_cpu", "otel.scope.name", "x"),
+    distributor.push(TENANT, Pushes.request(
+        Pushes.labels("__name__", "process_cpu", "otel.scope.name", "x", "__session_id__", "0123456789abcdef"),
         fresh("pprof/og-convert-pprof/cpu.pb.gz")));
 
-    assertThat(RecordingWriter.labels(writer.series().get(0)))
-        .containsEntry("service_name", "unknown_service").containsEntry("otel.scope.name", "x");
+    assertThat(RecordingWriter.labels(writer.series().get(0))).containsExactlyEntriesOf(new TreeMap<>(
+        Map.of("__name__", "process_cpu", "otel.scope.name", "x", "service_name", "unknown_service")));
+  }
+
+  @Test
+  void godeltaprofNamesAreRelabelled() throws Exception {
+    start(Limits.defaults());
+    distributor.push(TENANT, Pushes.request(Pushes.labels("__name__", "godeltaprof_memory", "service_name", "svc"),
+        fresh("pprof/pkg-pprof/heap_delta")));
+
+    assertThat(RecordingWriter.labels(writer.series().get(0))).containsExactlyEntriesOf(new TreeMap<>(Map.of(
+        "__name__", "memory", "__delta__", "false", "__name_replaced__", "godeltaprof_memory", "service_name", "svc")));
   }
 
   @Test

@@ -127,7 +127,7 @@ class IngestHandlerTest {
   }
 
   @Test
-  void legacyLabelValuesKeepTheirQuotesAndServiceNameMovesToAppName() throws Exception {
+  void legacyLabelValuesKeepTheirQuotesServiceNameMovesToAppNameAndSessionIdsGo() throws Exception {
     start();
     HttpResponse r = post("name=" + enc("my-app.wall{env=\"prod\",service_name=real,__session_id__=abc,__hidden=1}")
         + "&sampleRate=0", "a;b 3\n".getBytes(StandardCharsets.UTF_8));
@@ -135,7 +135,7 @@ class IngestHandlerTest {
     assertThat(r.status()).isEqualTo(200);
     ProfileSeries s = onlySeries();
     assertThat(RecordingWriter.labels(s)).containsExactlyEntriesOf(new TreeMap<>(Map.of("__delta__", "false",
-        "__name__", "wall", "__session_id__", "abc", "app_name", "my-app", "env", "\"prod\"", "pyroscope_spy", "unknown",
+        "__name__", "wall", "app_name", "my-app", "env", "\"prod\"", "pyroscope_spy", "unknown",
         "service_name", "real")));
     Profile p = s.getProfiles(0).getProfile();
     assertThat(Pprofs.profileTypes("wall", p)).containsExactly("wall:samples:count::");
