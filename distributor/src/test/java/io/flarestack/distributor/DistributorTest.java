@@ -256,6 +256,24 @@ class DistributorTest {
   }
 
   @Test
+  void decompressedSizesOfARequestShareTheBodyLimit() throws Exception {
+    byte[] raw = fresh("pprof/og-convert-pprof/cpu.pb.gz");
+    Limits d = Limits.defaults();
+    start(new Limits(d.ingestionRateMb(), d.ingestionBurstSizeMb(), raw.length + raw.length / 2, d.maxLabelNameLength(),
+        d.maxLabelValueLength(), d.maxLabelNamesPerSeries(), d.maxProfileSizeBytes(), d.maxProfileStacktraceSamples(),
+        d.maxProfileStacktraceSampleLabels(), d.maxProfileStacktraceDepth(), d.maxProfileSymbolValueLength(),
+        d.rejectOlderThan(), d.rejectNewerThan(), d.maxQueryLookback(), d.maxQueryLength(), d.maxFlameGraphNodesDefault(),
+        d.maxFlameGraphNodesMax()));
+
+    assertThatThrownBy(() -> distributor.push(TENANT, Pushes.request(cpuLabels(), TestData.gzip(raw), TestData.gzip(raw))))
+        .isInstanceOfSatisfying(FlarestackException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.INVALID_ARGUMENT))
+        .hasMessageContaining("exceeds the body size limit")
+        .hasMessageContaining("remaining for this profile: " + (raw.length / 2));
+    assertThat(writer.profiles()).hasSize(1);
+    assertThat(discarded("body_size_limit_exceeded")).isEqualTo(1);
+  }
+
+  @Test
   void labelRulesNameTheValueAndTheLimit() throws Exception {
     start(Limits.defaults());
     byte[] raw = fresh("pprof/og-convert-pprof/cpu.pb.gz");

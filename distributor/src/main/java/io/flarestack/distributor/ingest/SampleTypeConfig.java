@@ -8,7 +8,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.flarestack.common.errors.FlarestackException;
 import java.io.IOException;
 import java.util.HashMap;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 
@@ -48,8 +47,7 @@ public record SampleTypeConfig(Map<String, String> displayNames) {
       throw FlarestackException.invalidArgument("invalid sample_type_config: expected a JSON object keyed by sample type");
     }
     Map<String, String> names = new HashMap<>();
-    for (Iterator<Map.Entry<String, JsonNode>> it = root.fields(); it.hasNext(); ) {
-      Map.Entry<String, JsonNode> e = it.next();
+    for (Map.Entry<String, JsonNode> e : root.properties()) {
       JsonNode dn = e.getValue() == null ? null : e.getValue().get("display-name");
       names.put(e.getKey(), dn != null && dn.isTextual() ? dn.asText() : "");
     }
