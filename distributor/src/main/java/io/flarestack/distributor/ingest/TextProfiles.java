@@ -1,12 +1,14 @@
 package io.flarestack.distributor.ingest;
 
 import io.flarestack.api.google.v1.Function;
+import io.flarestack.api.google.v1.Line;
 import io.flarestack.api.google.v1.Location;
 import io.flarestack.api.google.v1.Mapping;
 import io.flarestack.api.google.v1.Profile;
 import io.flarestack.api.google.v1.Sample;
 import io.flarestack.api.google.v1.ValueType;
 import io.flarestack.common.errors.FlarestackException;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -56,7 +58,7 @@ public final class TextProfiles {
           locationIds.put(frame, id);
           b.addFunction(Function.newBuilder().setId(id).setName(strings.index(frame)));
           b.addLocation(Location.newBuilder().setId(id).setMappingId(1)
-              .addLine(io.flarestack.api.google.v1.Line.newBuilder().setFunctionId(id)));
+              .addLine(Line.newBuilder().setFunctionId(id)));
         }
         sb.addLocationId(id);
       }
@@ -86,7 +88,7 @@ public final class TextProfiles {
   }
 
   private static final class Strings {
-    final List<String> list = new java.util.ArrayList<>(List.of(""));
+    final List<String> list = new ArrayList<>(List.of(""));
     final Map<String, Integer> index = new HashMap<>(Map.of("", 0));
 
     long index(String s) {

@@ -2,6 +2,7 @@ package io.flarestack.distributor.pprof;
 
 import io.flarestack.api.google.v1.Sample;
 import java.util.Arrays;
+import java.util.List;
 
 /**
  * Accumulates samples, summing the values of samples with the same series, span and (truncated)
@@ -44,7 +45,7 @@ final class SampleMerger {
    * @param spanString string index of the span id, 0 for none
    * @param span the decoded span id (ignored when {@code spanString} is 0)
    */
-  void add(java.util.List<Sample> sampleList, int index, int seriesId, int depth, int spanString, long span) {
+  void add(List<Sample> sampleList, int index, int seriesId, int depth, int spanString, long span) {
     Sample s = sampleList.get(index);
     long h = hash(s, depth, seriesId, spanString == 0 ? 0 : span);
     int i = (int) (h ^ (h >>> 29)) & mask;
