@@ -1,0 +1,246 @@
+package io.flarestack.distributor;
+
+import static java.util.Objects.requireNonNull;
+
+import com.google.protobuf.ByteString;
+import io.flarestack.api.ingester.v1.NormalizedProfile;
+import io.flarestack.api.ingester.v1.ProfileSeries;
+import io.flarestack.api.push.v1.PushRequest;
+import io.flarestack.api.push.v1.RawProfileSeries;
+import io.flarestack.api.push.v1.RawSample;
+import io.flarestack.api.types.v1.LabelPair;
+import io.flarestack.common.errors.ErrorCode;
+import io.flarestack.common.errors.FlarestackException;
+import io.flarestack.common.lifecycle.AbstractService;
+import io.flarestack.common.limits.Limits;
+import io.flarestack.common.limits.TenantLimits;
+import io.flarestack.common.model.LabelNames;
+import io.flarestack.common.model.Labels;
+import io.flarestack.distributor.pprof.DecodedProfile;
+import io.flarestack.distributor.pprof.PprofDecoder;
+import io.flarestack.distributor.pprof.ProfileSplitter;
+import io.flarestack.distributor.pprof.SplitSeries;
+import io.flarestack.distributor.ratelimit.IngestionRateLimiter;
+import io.flarestack.distributor.validation.LabelValidator;
+import io.flarestack.distributor.validation.ProfileValidator;
+import io.flarestack.distributor.validation.ValidProfile;
+import io.flarestack.distributor.writepath.IngesterWriter;
+import io.grpc.Context;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The write path's entry: decodes, validates, rate-limits, normalises and splits pushed profiles
+ * and hands the resulting series to the ingesters through {@link IngesterWriter}.
+ *
+ * <p>Every {@link RawSample} is processed on its own (Pyroscope semantics): the profiles of a
+ * request that pass are written even when others in the same request are rejected, and the call
+ * then still fails with the rejections' error. A client that retries such a request duplicates the
+ * accepted profiles; Pyroscope behaves the same. Every rejection increments
+ * {@code pyroscope_discarded_samples_total} and {@code pyroscope_discarded_bytes_total} with its
+ * {@link DiscardReason}. The {@code __session_id__} label is removed, as Pyroscope does with its
+ * default {@code max_sessions_per_series} of 0, and Pyroscope's default relabel rule applies: a
+ * {@code __name__} of {@code godeltaprof_<x>} becomes {@code <x>} with {@code __delta__="false"}
+ * and {@code __name_replaced__} holding the original name.
+ *
+ * <p>Thread-safe. {@link #push} works while the service runs (it owns the timer of push
+ * deadlines).
+ */
+public final class Distributor extends AbstractService {
+  private static final Logger log = LoggerFactory.getLogger(Distributor.class);
+  private static final double MIB = 1024 * 1024;
+  private static final int MAX_REPORTED_ERRORS = 5;
+  private static final String GODELTAPROF = "godeltaprof_";
+  private static final String NAME_REPLACED = "__name_replaced__";
+
+  private final DistributorConfig config;
+  private final TenantLimits limits;
+  private final IngesterWriter writer;
+  private final Clock clock;
+  private final DistributorMetrics metrics;
+  private final IngestionRateLimiter rateLimiter;
+  private volatile ScheduledExecutorService deadlines;
+
+  public Distributor(DistributorConfig config, TenantLimits limits, IngesterWriter writer, Clock clock,
+      MeterRegistry registry) {
+    super("distributor");
+    this.config = requireNonNull(config, "config is null");
+    this.limits = requireNonNull(limits, "limits is null");
+    this.writer = requireNonNull(writer, "writer is null");
+    this.clock = requireNonNull(clock, "clock is null");
+    this.metrics = new DistributorMetrics(requireNonNull(registry, "registry is null"));
+    this.rateLimiter = new IngestionRateLimiter(clock);
+  }
+
+  @Override
+  protected void doStart() {
+    deadlines = Executors.newSingleThreadScheduledExecutor(r -> {
+      Thread t = new Thread(r, "distributor-push-deadlines");
+      t.setDaemon(true);
+      return t;
+    });
+  }
+
+  @Override
+  protected void doStop() {
+    ScheduledExecutorService d = deadlines;
+    if (d != null) {
+      d.shutdownNow();
+    }
+  }
+
+  /**
+   * Ingests the profiles of one push for {@code tenant}.
+   *
+   * @throws FlarestackException invalid_argument for bad input (the message names the value and
+   *     the limit), resource_exhausted when the tenant's ingestion rate is exceeded, unavailable
+   *     when the service is not running, or the writer's error when the ingesters failed
+   */
+  public void push(String tenant, PushRequest request) {
+    requireNonNull(tenant, "tenant is null");
+    requireNonNull(request, "request is null");
+    ScheduledExecutorService scheduler = deadlines;
+    if (state() != State.RUNNING || scheduler == null) {
+      throw new FlarestackException(ErrorCode.UNAVAILABLE, "the distributor is not running (state " + state() + ")");
+    }
+    Limits l = limits.forTenant(tenant);
+    int total = 0;
+    for (RawProfileSeries s : request.getSeriesList()) {
+      total += s.getSamplesCount();
+    }
+    if (total == 0) {
+      throw FlarestackException.invalidArgument("no profiles received");
+    }
+    long now = nanos(clock.instant());
+    long remainingBody = l.ingestionBodyLimitBytes() > 0 ? l.ingestionBodyLimitBytes() : Long.MAX_VALUE;
+    List<ProfileSeries> accepted = new ArrayList<>();
+    List<FlarestackException> errors = new ArrayList<>();
+    for (RawProfileSeries series : request.getSeriesList()) {
+      for (RawSample sample : series.getSamplesList()) {
+        ByteString raw = sample.getRawProfile();
+        DecodedProfile decoded;
+        try {
+          decoded = PprofDecoder.decode(raw, l.maxProfileSizeBytes(), remainingBody);
+        } catch (DiscardException e) {
+          reject(tenant, e, raw.size(), errors);
+          continue;
+        }
+        remainingBody -= decoded.decompressedSize();
+        try {
+          accept(tenant, l, series.getLabelsList(), raw.size(), decoded, now, accepted);
+        } catch (DiscardException e) {
+          reject(tenant, e, decoded.decompressedSize(), errors);
+        }
+      }
+    }
+    if (!accepted.isEmpty()) {
+      write(tenant, io.flarestack.api.ingester.v1.PushRequest.newBuilder().addAllSeries(accepted).build(), scheduler);
+    }
+    if (!errors.isEmpty()) {
+      throw combine(errors, total);
+    }
+  }
+
+  private void accept(String tenant, Limits l, List<LabelPair> pairs, int compressedSize, DecodedProfile decoded,
+      long now, List<ProfileSeries> out) {
+    // Pyroscope's default max_sessions_per_series (0) removes the session id: it would make
+    // every SDK restart a new set of series.
+    Labels labels = relabel(LabelValidator.validateRequest(pairs, l).without(LabelNames.SESSION_ID));
+    long bytes = decoded.decompressedSize() + labelBytes(labels);
+    if (!rateLimiter.allow(tenant, l.ingestionRateMb() * MIB, l.ingestionBurstSizeMb() * MIB, bytes)) {
+      throw new DiscardException(ErrorCode.RESOURCE_EXHAUSTED, DiscardReason.RATE_LIMITED, String.format(
+          "push rate limit (%s/s, burst %s) exceeded while adding %d bytes for tenant %s (%s, %s)",
+          mib(l.ingestionRateMb()), mib(l.ingestionBurstSizeMb()), bytes, tenant, Limits.INGESTION_RATE_MB.describe(),
+          Limits.INGESTION_BURST_SIZE_MB.describe()));
+    }
+    metrics.received(labels.get(LabelNames.METRIC_NAME), tenant, compressedSize, decoded.decompressedSize(),
+        decoded.profile().getSampleCount());
+    ValidProfile valid = ProfileValidator.validate(decoded.profile(), l, labels, now);
+    List<SplitSeries> split = ProfileSplitter.split(valid, labels, l.maxProfileStacktraceDepth());
+    for (SplitSeries s : split) {
+      LabelValidator.validateSeries(s.labels(), l);
+    }
+    for (SplitSeries s : split) {
+      out.add(ProfileSeries.newBuilder()
+          .addAllLabels(s.labels().toProto())
+          .addProfiles(NormalizedProfile.newBuilder().setProfile(s.profile()).setId(UUID.randomUUID().toString()))
+          .build());
+    }
+  }
+
+  // Pyroscope's default ingestion relabel rule: Go's godeltaprof_* profiles are already deltas.
+  private static Labels relabel(Labels labels) {
+    String name = labels.get(LabelNames.METRIC_NAME);
+    if (!name.startsWith(GODELTAPROF)) {
+      return labels;
+    }
+    return labels.toBuilder()
+        .set(LabelNames.METRIC_NAME, name.substring(GODELTAPROF.length()))
+        .set(LabelNames.DELTA, "false")
+        .set(NAME_REPLACED, name)
+        .build();
+  }
+
+  private void write(String tenant, io.flarestack.api.ingester.v1.PushRequest request,
+      ScheduledExecutorService scheduler) {
+    // Detached from the caller: a client that disconnects must not cancel a half-done replication.
+    Context.CancellableContext ctx = Context.ROOT.withDeadlineAfter(config.pushTimeout().toNanos(),
+        TimeUnit.NANOSECONDS, scheduler);
+    try {
+      ctx.run(() -> writer.push(tenant, request));
+    } catch (RuntimeException e) {
+      throw FlarestackException.from(e);
+    } finally {
+      ctx.cancel(null);
+    }
+  }
+
+  private void reject(String tenant, DiscardException e, long bytes, List<FlarestackException> errors) {
+    metrics.discarded(e.reason(), tenant, bytes);
+    log.debug("profile rejected: tenant={} reason={} error={}", tenant, e.reason().label(), e.getMessage());
+    errors.add(e);
+  }
+
+  private static FlarestackException combine(List<FlarestackException> errors, int total) {
+    if (errors.size() == 1) {
+      return errors.get(0);
+    }
+    StringBuilder sb = new StringBuilder();
+    sb.append(errors.size()).append(" of ").append(total).append(" profiles were rejected: ");
+    for (int i = 0; i < Math.min(errors.size(), MAX_REPORTED_ERRORS); i++) {
+      if (i > 0) {
+        sb.append("; ");
+      }
+      sb.append(errors.get(i).getMessage());
+    }
+    if (errors.size() > MAX_REPORTED_ERRORS) {
+      sb.append("; and ").append(errors.size() - MAX_REPORTED_ERRORS).append(" more");
+    }
+    return new FlarestackException(errors.get(0).code(), sb.toString(), errors.get(0));
+  }
+
+  private static long labelBytes(Labels labels) {
+    long n = 0;
+    for (int i = 0; i < labels.size(); i++) {
+      n += labels.name(i).length() + labels.value(i).length();
+    }
+    return n;
+  }
+
+  private static String mib(double mb) {
+    return mb == Math.rint(mb) ? (long) mb + " MiB" : mb + " MiB";
+  }
+
+  private static long nanos(Instant i) {
+    return i.getEpochSecond() * 1_000_000_000L + i.getNano();
+  }
+}

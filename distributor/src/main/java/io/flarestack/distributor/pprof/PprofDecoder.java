@@ -1,0 +1,122 @@
+package io.flarestack.distributor.pprof;
+
+import com.google.protobuf.ByteString;
+import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.protobuf.UnsafeByteOperations;
+import io.flarestack.api.google.v1.Profile;
+import io.flarestack.common.errors.ErrorCode;
+import io.flarestack.common.limits.Limits;
+import io.flarestack.distributor.DiscardException;
+import io.flarestack.distributor.DiscardReason;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.Arrays;
+import java.util.zip.GZIPInputStream;
+
+/**
+ * Decodes a pprof that may be gzipped (detected by the magic bytes {@code 1f 8b}, never by a
+ * name or header) with bounded decompression: a stream that inflates past the limit is rejected
+ * after reading at most one byte more than the limit, so a gzip bomb costs no more memory than an
+ * honest profile of the maximum size. Stateless and thread-safe.
+ */
+public final class PprofDecoder {
+  private static final int MIN_BUFFER = 64 << 10;
+  private static final long MAX_ARRAY = Integer.MAX_VALUE - 16;
+
+  private PprofDecoder() {}
+
+  /** Whether {@code data} starts with the gzip magic bytes. */
+  public static boolean isGzip(ByteString data) {
+    return data.size() >= 2 && data.byteAt(0) == (byte) 0x1f && data.byteAt(1) == (byte) 0x8b;
+  }
+
+  /** As {@link #decode(ByteString, long, long)}, for an array the caller does not change afterwards. */
+  public static DecodedProfile decode(byte[] data, long maxProfileSize, long remainingBody) {
+    return decode(UnsafeByteOperations.unsafeWrap(data), maxProfileSize, remainingBody);
+  }
+
+  /**
+   * Decompresses (when gzipped) and parses one profile.
+   *
+   * @param data the raw bytes, gzipped or not
+   * @param maxProfileSize {@code max_profile_size_bytes}; 0 means no per-profile limit
+   * @param remainingBody how many decompressed bytes the enclosing request may still carry
+   *     ({@code ingestion_body_limit} minus the profiles before this one; {@link Long#MAX_VALUE}
+   *     when there is no body limit); 0 or less leaves no room
+   * @throws DiscardException invalid_argument: reason {@code profile_size_limit} or
+   *     {@code body_size_limit_exceeded} when too large, {@code malformed_profile} when the bytes
+   *     are not a pprof (truncated, garbage, invalid UTF-8 in a string)
+   */
+  public static DecodedProfile decode(ByteString data, long maxProfileSize, long remainingBody) {
+    long profileLimit = maxProfileSize > 0 ? maxProfileSize : Long.MAX_VALUE;
+    long bodyLimit = Math.max(remainingBody, 0);
+    long limit = Math.min(profileLimit, bodyLimit);
+    ByteString bytes;
+    boolean gzip = isGzip(data);
+    if (gzip) {
+      bytes = UnsafeByteOperations.unsafeWrap(gunzip(data, limit, profileLimit, bodyLimit));
+    } else {
+      if (data.size() > limit) {
+        throw tooLarge(data.size(), false, profileLimit, bodyLimit, limit);
+      }
+      bytes = data;
+    }
+    int size = bytes.size();
+    try {
+      return new DecodedProfile(Profile.parseFrom(bytes), size);
+    } catch (InvalidProtocolBufferException e) {
+      String message = e.getMessage() == null ? "" : e.getMessage();
+      if (message.contains("UTF-8")) {
+        throw DiscardException.invalid(DiscardReason.MALFORMED_PROFILE,
+            "invalid pprof: a string is not valid UTF-8 (protobuf strings must be UTF-8; %d bytes%s)", size,
+            gzip ? " after gzip decompression" : "");
+      }
+      throw DiscardException.invalid(DiscardReason.MALFORMED_PROFILE, "invalid pprof: %s (%d bytes%s)", message, size,
+          gzip ? " after gzip decompression" : "");
+    }
+  }
+
+  private static byte[] gunzip(ByteString data, long limit, long profileLimit, long bodyLimit) {
+    try (InputStream in = new GZIPInputStream(data.newInput(), 8192)) {
+      long cap = Math.min(limit, MAX_ARRAY - 1) + 1; // one byte past the limit tells "too large"
+      byte[] buf = new byte[(int) Math.min(cap, Math.max(MIN_BUFFER, (long) data.size() * 4))];
+      int n = 0;
+      while (true) {
+        if (n == buf.length) {
+          if (n >= cap) {
+            break;
+          }
+          buf = Arrays.copyOf(buf, (int) Math.min(cap, (long) buf.length * 2));
+        }
+        int r = in.read(buf, n, buf.length - n);
+        if (r < 0) {
+          break;
+        }
+        n += r;
+      }
+      if (n > limit) {
+        throw tooLarge(n, true, profileLimit, bodyLimit, limit);
+      }
+      return n == buf.length ? buf : Arrays.copyOf(buf, n);
+    } catch (EOFException e) {
+      throw DiscardException.invalid(DiscardReason.MALFORMED_PROFILE,
+          "invalid pprof: truncated gzip stream (%d compressed bytes)", data.size());
+    } catch (IOException e) {
+      throw DiscardException.invalid(DiscardReason.MALFORMED_PROFILE, "invalid pprof: corrupt gzip stream: %s (%d compressed bytes)",
+          e.getMessage(), data.size());
+    }
+  }
+
+  private static DiscardException tooLarge(long actual, boolean gzip, long profileLimit, long bodyLimit, long limit) {
+    String size = gzip ? "more than " + limit + " bytes after gzip decompression" : actual + " bytes";
+    if (profileLimit <= bodyLimit) {
+      return new DiscardException(ErrorCode.INVALID_ARGUMENT, DiscardReason.PROFILE_SIZE_LIMIT, String.format(
+          "the profile exceeds the size limit (max_profile_size_bytes, actual: %s, limit: %d, %s)", size, profileLimit,
+          Limits.MAX_PROFILE_SIZE_BYTES.describe()));
+    }
+    return new DiscardException(ErrorCode.INVALID_ARGUMENT, DiscardReason.BODY_SIZE_LIMIT, String.format(
+        "the request exceeds the body size limit (ingestion_body_limit, profile: %s, remaining for this profile: %d, %s)",
+        size, limit, Limits.INGESTION_BODY_LIMIT.describe()));
+  }
+}
