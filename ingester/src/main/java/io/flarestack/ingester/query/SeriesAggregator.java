@@ -4,6 +4,7 @@ import io.flarestack.api.ingester.v1.PartialPoint;
 import io.flarestack.api.ingester.v1.PartialSeries;
 import io.flarestack.common.errors.FlarestackException;
 import io.flarestack.common.model.Labels;
+import io.flarestack.common.model.series.Steps;
 import io.flarestack.common.model.tree.LongIntMap;
 import io.flarestack.ingester.head.ProfileRow;
 import io.flarestack.ingester.head.SeriesRows;
@@ -16,8 +17,9 @@ import java.util.Map;
 
 /**
  * SelectSeries over the head: per group of series (by the {@code group_by} labels) and per step
- * point {@code t = start, start + step, ... <= end}, the sum of profile totals and the number of
- * profiles with a time in {@code (t - step, t]}. Points without profiles are omitted. With a
+ * point (see {@link Steps}: {@code t = start, start + step, ... <= end}, each covering the step
+ * before it), the sum of profile totals and the number of profiles. Points without profiles are
+ * omitted. With a
  * call-site or span filter a profile's total is the sum of its matching samples, and a profile
  * without any matching sample does not count. Memory grows with the profiles seen, not with the
  * number of steps.
@@ -35,11 +37,10 @@ final class SeriesAggregator {
     if (end < start) {
       return List.of();
     }
-    long lastPoint = start + (end - start) / stepMillis * stepMillis;
-    // Profiles in (start - step, lastPoint] fall into some point.
-    long fromMillis = start >= Long.MIN_VALUE + stepMillis ? start - stepMillis + 1 : Long.MIN_VALUE;
-    long from = ProfileSelection.fromMillis(fromMillis);
-    long to = ProfileSelection.toMillisEnd(lastPoint);
+    // One rule for which point a profile belongs to, shared with the querier's merge.
+    Steps steps = new Steps(start, end, stepMillis);
+    long from = ProfileSelection.fromMillis(steps.readStart());
+    long to = ProfileSelection.toMillisEnd(end);
     Map<Labels, Group> groups = new HashMap<>();
     for (ProfileSelection.Part part : sel.select(head, from, to)) {
       boolean[] match = part.callSiteMatch();
@@ -65,10 +66,10 @@ final class SeriesAggregator {
               continue;
             }
           }
-          long ms = Math.floorDiv(row.timeNanos(), 1_000_000L);
-          // The point t with t - step < ms <= t.
-          long k = -Math.floorDiv(start - ms, stepMillis);
-          g.add(k, total);
+          long point = steps.pointFor(Math.floorDiv(row.timeNanos(), 1_000_000L));
+          if (point != Steps.NONE) {
+            g.add(point, total);
+          }
         }
       }
     }
@@ -79,12 +80,12 @@ final class SeriesAggregator {
       if (e.getValue().size == 0) {
         continue;
       }
-      out.add(e.getValue().toProto(e.getKey(), start, stepMillis));
+      out.add(e.getValue().toProto(e.getKey()));
     }
     return out;
   }
 
-  /** Points of one group, keyed by step index. */
+  /** Points of one group, keyed by point timestamp. */
   private static final class Group {
     private final LongIntMap slots = new LongIntMap(16);
     private long[] steps = new long[16];
@@ -92,8 +93,8 @@ final class SeriesAggregator {
     private long[] counts = new long[16];
     private int size;
 
-    void add(long step, long total) {
-      int slot = slots.get(step);
+    void add(long point, long total) {
+      int slot = slots.get(point);
       if (slot < 0) {
         if (size == steps.length) {
           steps = Arrays.copyOf(steps, size * 2);
@@ -101,14 +102,14 @@ final class SeriesAggregator {
           counts = Arrays.copyOf(counts, size * 2);
         }
         slot = size++;
-        steps[slot] = step;
-        slots.put(step, slot);
+        steps[slot] = point;
+        slots.put(point, slot);
       }
       sums[slot] += total;
       counts[slot]++;
     }
 
-    PartialSeries toProto(Labels labels, long start, long stepMillis) {
+    PartialSeries toProto(Labels labels) {
       long[] keys = new long[size];
       for (int i = 0; i < size; i++) {
         keys[i] = steps[i];
@@ -117,7 +118,7 @@ final class SeriesAggregator {
       PartialSeries.Builder b = PartialSeries.newBuilder().addAllLabels(labels.toProto());
       for (long k : keys) {
         int slot = slots.get(k);
-        b.addPoints(PartialPoint.newBuilder().setTimestamp(start + k * stepMillis).setSum(sums[slot]).setCount(counts[slot]));
+        b.addPoints(PartialPoint.newBuilder().setTimestamp(k).setSum(sums[slot]).setCount(counts[slot]));
       }
       return b.build();
     }

@@ -103,10 +103,11 @@ class SelectionTest {
 
   @Test
   void selectSeriesIncludesProfilesFromOneStepBeforeStart() {
-    // Point 2000 covers (1000, 2000]: the profile at exactly 1000 ms belongs to the earlier step.
+    // The first point covers [start - step, start] (Pyroscope reads from start - step): the
+    // profile at exactly 1000 ms counts in point 2000 together with the one at 2000 ms.
     List<PartialSeries> out = querier.selectSeries(head,
         Requests.series(select("{service_name=\"a\"}", CPU, 2000, 2999), 1000)).getSeriesList();
-    assertThat(points(out.get(0))).containsExactly("2000=2.0/1");
+    assertThat(points(out.get(0))).containsExactly("2000=3.0/2");
 
     // With a 1500 ms step, point 1500 covers (0, 1500]: 1000 ms counts although it is before start.
     out = querier.selectSeries(head, Requests.series(select("{service_name=\"a\"}", CPU, 1500, 3000), 1500))
