@@ -5,14 +5,12 @@ import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.UnsafeByteOperations;
 import io.flarestack.api.google.v1.Profile;
 import io.flarestack.common.errors.ErrorCode;
+import io.flarestack.common.io.Gzip;
 import io.flarestack.common.limits.Limits;
 import io.flarestack.distributor.DiscardException;
 import io.flarestack.distributor.DiscardReason;
 import java.io.EOFException;
 import java.io.IOException;
-import java.io.InputStream;
-import java.util.Arrays;
-import java.util.zip.GZIPInputStream;
 
 /**
  * Decodes a pprof that may be gzipped (detected by the magic bytes {@code 1f 8b}, never by a
@@ -21,8 +19,6 @@ import java.util.zip.GZIPInputStream;
  * honest profile of the maximum size. Stateless and thread-safe.
  */
 public final class PprofDecoder {
-  private static final int MIN_BUFFER = 64 << 10;
-  private static final long MAX_ARRAY = Integer.MAX_VALUE - 16;
 
   private PprofDecoder() {}
 
@@ -78,27 +74,12 @@ public final class PprofDecoder {
   }
 
   private static byte[] gunzip(ByteString data, long limit, long profileLimit, long bodyLimit) {
-    try (InputStream in = new GZIPInputStream(data.newInput(), 8192)) {
-      long cap = Math.min(limit, MAX_ARRAY - 1) + 1; // one byte past the limit tells "too large"
-      byte[] buf = new byte[(int) Math.min(cap, Math.max(MIN_BUFFER, (long) data.size() * 4))];
-      int n = 0;
-      while (true) {
-        if (n == buf.length) {
-          if (n >= cap) {
-            break;
-          }
-          buf = Arrays.copyOf(buf, (int) Math.min(cap, (long) buf.length * 2));
-        }
-        int r = in.read(buf, n, buf.length - n);
-        if (r < 0) {
-          break;
-        }
-        n += r;
+    try {
+      byte[] out = Gzip.gunzip(data.newInput(), data.size(), limit);
+      if (out == null) {
+        throw tooLarge(limit + 1, true, profileLimit, bodyLimit, limit);
       }
-      if (n > limit) {
-        throw tooLarge(n, true, profileLimit, bodyLimit, limit);
-      }
-      return n == buf.length ? buf : Arrays.copyOf(buf, n);
+      return out;
     } catch (EOFException e) {
       throw DiscardException.invalid(DiscardReason.MALFORMED_PROFILE,
           "invalid pprof: truncated gzip stream (%d compressed bytes)", data.size());

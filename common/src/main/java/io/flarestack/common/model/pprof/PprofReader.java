@@ -6,10 +6,9 @@ import com.google.protobuf.InvalidProtocolBufferException;
 import io.flarestack.api.google.v1.Profile;
 import io.flarestack.common.errors.ErrorCode;
 import io.flarestack.common.errors.FlarestackException;
+import io.flarestack.common.io.Gzip;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.util.Arrays;
-import java.util.zip.GZIPInputStream;
 
 /**
  * Parses pprof payloads as clients send them: raw protobuf or gzip, told apart by the gzip magic
@@ -44,33 +43,16 @@ public final class PprofReader {
 
   /** Whether {@code bytes} start with the gzip magic number. */
   public static boolean isGzip(byte[] bytes) {
-    return bytes.length >= 2 && bytes[0] == (byte) 0x1f && bytes[1] == (byte) 0x8b;
+    return Gzip.isGzip(bytes);
   }
 
   private static byte[] gunzip(byte[] bytes, long max) {
-    // The largest array we make; reading one byte past a full buffer tells "exactly max" apart
-    // from "more than max" without buffering the excess.
-    int cap = (int) Math.min(max, Integer.MAX_VALUE - 16);
-    try (GZIPInputStream in = new GZIPInputStream(new ByteArrayInputStream(bytes), 8192)) {
-      byte[] buf = new byte[(int) Math.min(cap, Math.max(4096L, bytes.length * 4L))];
-      int size = 0;
-      while (true) {
-        if (size == buf.length) {
-          if (size == cap) {
-            if (in.read() < 0) {
-              break;
-            }
-            throw tooLarge(cap);
-          }
-          buf = Arrays.copyOf(buf, (int) Math.min(cap, size * 2L));
-        }
-        int n = in.read(buf, size, buf.length - size);
-        if (n < 0) {
-          break;
-        }
-        size += n;
+    try {
+      byte[] out = Gzip.gunzip(new ByteArrayInputStream(bytes), bytes.length, max);
+      if (out == null) {
+        throw tooLarge(max);
       }
-      return size == buf.length ? buf : Arrays.copyOf(buf, size);
+      return out;
     } catch (IOException e) {
       throw new FlarestackException(ErrorCode.INVALID_ARGUMENT, "invalid pprof: gzip: " + e.getMessage(), e);
     }
