@@ -1,0 +1,100 @@
+package io.flarestack.server;
+
+import io.flarestack.common.config.ConfigException;
+import io.flarestack.common.config.ConfigLoader;
+import io.flarestack.common.config.ConfigValues;
+import io.flarestack.common.config.Option;
+import io.flarestack.common.limits.Limits;
+import io.flarestack.common.server.ServerConfig;
+import io.flarestack.compactor.CompactorConfig;
+import io.flarestack.distributor.DistributorConfig;
+import io.flarestack.ingester.IngesterConfig;
+import io.flarestack.queryfrontend.QueryFrontendConfig;
+import io.flarestack.queryscheduler.QuerySchedulerConfig;
+import io.flarestack.storegateway.StoreGatewayConfig;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The whole process configuration: every component's options, whatever the target, so a
+ * Pyroscope-style config file shared by all components loads in each of them. Loaded once in
+ * {@link Main}; immutable.
+ */
+public record FlarestackConfig(
+    ConfigValues values,
+    List<String> targets,
+    String logLevel,
+    ServerConfig server,
+    Limits limits,
+    IngesterRingConfig ingesterRing,
+    DistributorConfig distributor,
+    IngesterConfig ingester) {
+
+  public static final Option<List<String>> TARGET = Option.stringList("target", "target", List.of(Targets.ALL),
+      "Comma-separated list of modules to run: all, distributor, ingester, querier, tenant-settings, ...");
+  public static final Option<String> LOG_LEVEL = Option.string("server.log_level", "log.level", "info",
+      "Only log messages with the given severity or above: debug, info, warn, error.");
+  public static final Option<Boolean> HELP = Option.bool(null, "help", false, "Print the flags and exit.");
+  public static final Option<Boolean> VERSION = Option.bool(null, "version", false, "Print the version and exit.");
+  public static final Option<Boolean> MODULES = Option.bool(null, "modules", false,
+      "List the modules -target accepts and exit; those in 'all' are marked with *.");
+
+  /** Every declared option of every component. */
+  public static List<Option<?>> options() {
+    List<Option<?>> all = new ArrayList<>(List.of(TARGET, LOG_LEVEL, HELP, VERSION, MODULES));
+    all.addAll(ServerConfig.options());
+    all.addAll(Limits.options());
+    all.addAll(IngesterRingConfig.options());
+    all.addAll(DistributorConfig.options());
+    all.addAll(IngesterConfig.options());
+    all.addAll(QueryFrontendConfig.options());
+    all.addAll(QuerySchedulerConfig.options());
+    all.addAll(StoreGatewayConfig.options());
+    all.addAll(CompactorConfig.options());
+    return List.copyOf(all);
+  }
+
+  /**
+   * Loads flags, the optional YAML file and defaults, then validates across components.
+   *
+   * @throws ConfigException with every problem found
+   */
+  public static FlarestackConfig load(List<String> args, Map<String, String> env) throws ConfigException {
+    ConfigValues v = ConfigLoader.load(options(), args, env);
+    FlarestackConfig config = from(v);
+    List<String> problems = config.validate();
+    if (!problems.isEmpty()) {
+      throw new ConfigException(problems);
+    }
+    return config;
+  }
+
+  static FlarestackConfig from(ConfigValues v) {
+    Limits limits = Limits.from(v);
+    return new FlarestackConfig(v, v.get(TARGET), v.get(LOG_LEVEL),
+        ServerConfig.from(v).withMaxRequestBytes(limits.ingestionBodyLimitBytes()), limits,
+        IngesterRingConfig.from(v), DistributorConfig.from(v), IngesterConfig.from(v));
+  }
+
+  List<String> validate() {
+    List<String> problems = new ArrayList<>(Targets.validate(targets));
+    if (!List.of("debug", "info", "warn", "error").contains(logLevel.toLowerCase(Locale.ROOT))) {
+      problems.add(LOG_LEVEL.describe() + ": unknown level \"" + logLevel + "\"; use debug, info, warn or error");
+    }
+    problems.addAll(ingesterRing.validate());
+    problems.addAll(CompactorConfig.validate(values));
+    for (Option<Integer> port : List.of(ServerConfig.HTTP_LISTEN_PORT, ServerConfig.GRPC_LISTEN_PORT)) {
+      int p = values.get(port);
+      if (p < 0 || p > 65535) {
+        problems.add(port.describe() + ": port " + p + " is outside 0-65535");
+      }
+    }
+    if (limits.maxFlameGraphNodesDefault() > limits.maxFlameGraphNodesMax()) {
+      problems.add(Limits.MAX_FLAMEGRAPH_NODES_DEFAULT.describe() + ": default " + limits.maxFlameGraphNodesDefault()
+          + " exceeds the maximum " + limits.maxFlameGraphNodesMax());
+    }
+    return problems;
+  }
+}

@@ -1,0 +1,52 @@
+package io.flarestack.server;
+
+import io.flarestack.compactor.CompactorConfig;
+import io.flarestack.queryfrontend.QueryFrontendConfig;
+import io.flarestack.queryscheduler.QuerySchedulerConfig;
+import io.flarestack.storegateway.StoreGatewayConfig;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/** The module names {@code -target} accepts, and which of them can run today. */
+final class Targets {
+  static final String ALL = "all";
+  static final String SERVER = "server";
+  static final String KV = "memberlist-kv";
+  static final String RING = "ring";
+  static final String DISTRIBUTOR = "distributor";
+  static final String INGESTER = "ingester";
+  static final String QUERIER = "querier";
+  static final String TENANT_SETTINGS = "tenant-settings";
+
+  /** Components whose module exists but whose work comes with a later part of the system. */
+  static final Map<String, String> NOT_YET = Map.of(
+      QueryFrontendConfig.MODULE, "it comes with the microservices mode; the querier serves the query API meanwhile",
+      QuerySchedulerConfig.MODULE, "it comes with the microservices mode",
+      StoreGatewayConfig.MODULE, "it serves blocks from object storage, which comes with durable storage",
+      CompactorConfig.MODULE, "it compacts blocks in object storage, which comes with durable storage");
+
+  /** The user-visible modules, in the order {@code -modules} prints them. */
+  static final List<String> VISIBLE = List.of(ALL, DISTRIBUTOR, INGESTER, QUERIER, TENANT_SETTINGS,
+      QueryFrontendConfig.MODULE, QuerySchedulerConfig.MODULE, StoreGatewayConfig.MODULE, CompactorConfig.MODULE);
+
+  /** The modules {@code all} runs. */
+  static final List<String> IN_ALL = List.of(DISTRIBUTOR, INGESTER, QUERIER, TENANT_SETTINGS);
+
+  private Targets() {}
+
+  static List<String> validate(List<String> targets) {
+    List<String> problems = new ArrayList<>();
+    if (targets.isEmpty()) {
+      problems.add("-target: empty; choose one or more of " + String.join(", ", VISIBLE));
+    }
+    for (String t : targets) {
+      if (NOT_YET.containsKey(t)) {
+        problems.add("-target: module \"" + t + "\" cannot run yet: " + NOT_YET.get(t));
+      } else if (!VISIBLE.contains(t)) {
+        problems.add("-target: unknown module \"" + t + "\"; choose from " + String.join(", ", VISIBLE));
+      }
+    }
+    return problems;
+  }
+}
