@@ -74,6 +74,7 @@ public final class Server extends AbstractService {
   private io.grpc.Server grpc;
   private io.grpc.Server inProcess;
   private ManagedChannel channel; // guarded by this
+  private boolean channelClosed; // guarded by this
 
   /**
    * Creates a stopped server; no sockets or threads until {@link #start()}.
@@ -131,11 +132,15 @@ public final class Server extends AbstractService {
 
   /**
    * The channel to the in-process server, carrying the current call's tenant
-   * ({@link TenantClientInterceptor}). One channel, created on first use, shut down on stop.
+   * ({@link TenantClientInterceptor}). One channel, created on first use, shut down on stop;
+   * after stop the channel returned is shut down.
    */
   public synchronized ManagedChannel inProcessChannel() {
     if (channel == null) {
       channel = InProcessChannelBuilder.forName(inProcessName).intercept(new TenantClientInterceptor()).build();
+      if (channelClosed) {
+        channel.shutdownNow();
+      }
     }
     return channel;
   }
@@ -231,6 +236,7 @@ public final class Server extends AbstractService {
         inProcess.shutdownNow();
       }
       synchronized (this) {
+        channelClosed = true;
         if (channel != null) {
           channel.shutdownNow();
         }

@@ -7,12 +7,16 @@ import io.flarestack.common.server.http.HttpResponse;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.net.http.HttpRequest;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.zip.GZIPOutputStream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The request body limit (1 MiB here): 413 with a JSON error naming the limit, and no hung clients. */
 @Timeout(120)
@@ -98,6 +102,26 @@ class BodyLimitIT {
     var ok = http.post(t.uri("/settings.v1.SettingsService/Get"), "application/proto", gzipZeros(0), "Content-Encoding", "gzip");
     assertThat(ok.statusCode()).isEqualTo(200);
     assertThat(GetSettingsResponse.parseFrom(ok.body()).getSettingsCount()).isZero();
+  }
+
+  @Test
+  void aBodyOverTheLimitOverH2cGets413AndTheClientFinishesCleanly(@TempDir Path dir) throws Exception {
+    Path big = dir.resolve("big.bin");
+    Files.write(big, new byte[3 * LIMIT]);
+    Curl.Result r = Curl.run(dir, List.of("--http2-prior-knowledge", "-H", "Content-Type: application/octet-stream",
+        "--data-binary", "@" + big, t.uri("/size").toString()));
+    assertThat(r.exitCode()).as(r.stderr()).isZero();
+    assertThat(r.httpVersion()).isEqualTo("2");
+    assertThat(r.status()).isEqualTo(413);
+    assertThat(r.text()).contains("\"code\":\"resource_exhausted\"").contains("1048576");
+  }
+
+  @Test
+  void refusedBodiesAreCountedInTheRequestMetrics() throws Exception {
+    http.post(t.uri("/size"), "application/octet-stream", new byte[LIMIT + 1]);
+    Scrape scrape = new Scrape(t.registry.scrape());
+    assertThat(scrape.value("pyroscope_request_duration_seconds_count", "method", "POST", "route", "size",
+        "status_code", "413", "ws", "false").orElseThrow()).isGreaterThanOrEqualTo(1);
   }
 
   private static byte[] gzipZeros(int n) throws Exception {

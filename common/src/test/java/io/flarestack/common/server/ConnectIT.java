@@ -183,6 +183,18 @@ class ConnectIT {
   }
 
   @Test
+  void aClientThatHangsUpCancelsTheServiceCall() throws Exception {
+    try (TestServer own = TestServer.start(false)) {
+      try (RawHttp1 c = new RawHttp1(own.server.httpPort())) {
+        c.write("POST /querier.v1.QuerierService/SelectSeries HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+            + "Content-Length: 2\r\n\r\n{}");
+        assertThat(own.querier.slowEntered.tryAcquire(10, TimeUnit.SECONDS)).isTrue();
+      }
+      own.querier.slowSawCancellation.get(10, TimeUnit.SECONDS);
+    }
+  }
+
+  @Test
   void grpcHealthIsServedOverConnect() throws Exception {
     HttpResponse<byte[]> all = http.post(t.uri("/grpc.health.v1.Health/Check"), "application/json", "{}".getBytes(StandardCharsets.UTF_8));
     assertThat(all.statusCode()).isEqualTo(200);

@@ -15,7 +15,7 @@ import io.flarestack.common.tenant.Tenant;
 import io.grpc.Context;
 import io.grpc.stub.StreamObserver;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -23,10 +23,10 @@ import java.util.concurrent.TimeUnit;
  * into a flame graph, ProfileTypes answers with the caller's tenant as the profile type ID, and
  * SelectSeries blocks until {@link #release} completes or the call is cancelled (at most 30 s), for deadline and shutdown tests.
  */
-final class QuerierTestService extends QuerierServiceGrpc.QuerierServiceImplBase {
-  final CountDownLatch slowEntered = new CountDownLatch(1);
-  final CompletableFuture<Void> release = new CompletableFuture<>();
-  final CompletableFuture<Void> slowSawCancellation = new CompletableFuture<>();
+public final class QuerierTestService extends QuerierServiceGrpc.QuerierServiceImplBase {
+  public final Semaphore slowEntered = new Semaphore(0);
+  public final CompletableFuture<Void> release = new CompletableFuture<>();
+  public final CompletableFuture<Void> slowSawCancellation = new CompletableFuture<>();
 
   @Override
   public void selectMergeStacktraces(SelectMergeStacktracesRequest r, StreamObserver<SelectMergeStacktracesResponse> observer) {
@@ -51,7 +51,7 @@ final class QuerierTestService extends QuerierServiceGrpc.QuerierServiceImplBase
   public void selectSeries(SelectSeriesRequest request, StreamObserver<SelectSeriesResponse> observer) {
     GrpcCalls.unary(observer, () -> {
       Context.current().addListener(c -> slowSawCancellation.complete(null), Runnable::run);
-      slowEntered.countDown();
+      slowEntered.release();
       CompletableFuture.anyOf(release, slowSawCancellation).get(30, TimeUnit.SECONDS);
       return SelectSeriesResponse.getDefaultInstance();
     });

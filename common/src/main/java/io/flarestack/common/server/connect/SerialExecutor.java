@@ -34,13 +34,6 @@ final class SerialExecutor implements Executor {
     }
   }
 
-  /** Runs the task on the calling thread unless another thread is draining (then it queues). */
-  void executeHere(Runnable task) {
-    if (enqueue(task)) {
-      drain();
-    }
-  }
-
   private synchronized boolean enqueue(Runnable task) {
     tasks.add(requireNonNull(task, "task is null"));
     if (draining) {

@@ -23,8 +23,8 @@ import org.slf4j.LoggerFactory;
  * Runs one registered gRPC method (with its interceptors) for a request that did not come
  * through grpc-java's transport: starts the method's {@link io.grpc.ServerCallHandler} with a
  * {@link CapturingServerCall}, delivers the single request message and half-closes, in a fresh
- * {@link Context} carrying the deadline. Listener callbacks are serialized; the first runs on the
- * calling thread. Cancelling the returned future (client gone) cancels the call's context, as
+ * {@link Context} carrying the deadline. Listener callbacks are serialized on the executor, never
+ * on the calling thread, so the caller gets the future while the service runs. Cancelling the returned future (client gone) cancels the call's context, as
  * grpc-java does. Thread-safe.
  */
 final class UnaryCallRunner {
@@ -68,7 +68,8 @@ final class UnaryCallRunner {
     }, Runnable::run);
     result.whenComplete((r, t) -> {
       if (t instanceof CancellationException) {
-        call.cancel(Status.CANCELLED.withDescription("the client closed the request"));
+        // Now, not through the serial queue: a blocking service is still running there.
+        context.cancel(Status.CANCELLED.withDescription("the client closed the request").asRuntimeException());
       }
       boolean ok = r != null && r.status().isOk();
       serial.execute(() -> {
@@ -79,7 +80,8 @@ final class UnaryCallRunner {
         context.cancel(null); // releases the deadline timer
       });
     });
-    serial.executeHere(() -> invoke(context, call, () -> {
+    // On another thread, so the caller holds the future (and can cancel it) while the service runs.
+    serial.execute(() -> invoke(context, call, () -> {
       ServerCall.Listener<ReqT> listener = method.getServerCallHandler().startCall(call, headers);
       slot.listener = listener;
       listener.onReady();

@@ -39,8 +39,10 @@ import java.util.concurrent.TimeUnit;
  * </ul>
  * A refused HTTP/1 request gets {@code Connection: close}; the server then half-closes its side
  * and discards input until the body ends or a short linger passes, so the client reads the
- * answer instead of a reset. A refused HTTP/2 request gets its answer, then RST_STREAM(NO_ERROR)
- * when the client is still sending (RFC 9113 §8.1).
+ * answer instead of a reset. A refused HTTP/2 request gets its answer while the rest of its
+ * DATA is read and dropped; only a client that keeps sending more than the limit again gets
+ * RST_STREAM(NO_ERROR) (RFC 9113 §8.1), which some clients (curl 7.88) report as a failure
+ * even after a complete answer.
  */
 final class BodyAggregator extends ChannelInboundHandlerAdapter {
   private static final long LINGER_MILLIS = 2000;
@@ -52,6 +54,7 @@ final class BodyAggregator extends ChannelInboundHandlerAdapter {
   private io.netty.handler.codec.http.HttpRequest head;
   private CompositeByteBuf body;
   private boolean discarding;
+  private long discarded;
   private ChannelFuture refusal;
 
   BodyAggregator(long maxBytes, boolean http2, RequestSink sink) {
@@ -122,6 +125,12 @@ final class BodyAggregator extends ChannelInboundHandlerAdapter {
     if (head == null) { // refused or discarding the rest of a refused body
       if (last) {
         refusedBodyEnded(ctx);
+      } else if (discarding && http2) {
+        discarded += content.content().readableBytes();
+        if (discarded > maxBytes) {
+          discarding = false;
+          ctx.writeAndFlush(new DefaultHttp2ResetFrame(Http2Error.NO_ERROR));
+        }
       }
       return;
     }
@@ -175,12 +184,9 @@ final class BodyAggregator extends ChannelInboundHandlerAdapter {
     sink.rejected(req.method().name(), q < 0 ? path : path.substring(0, q), response.status(), received,
         response.body().length);
     discarding = !requestComplete;
+    discarded = 0;
     if (http2) {
-      ctx.write(NettyMessages.toResponse(Reply.of(response), false, false));
-      if (!requestComplete) {
-        ctx.write(new DefaultHttp2ResetFrame(Http2Error.NO_ERROR));
-      }
-      ctx.flush();
+      ctx.writeAndFlush(NettyMessages.toResponse(Reply.of(response), false, false));
       return;
     }
     refusal = ctx.writeAndFlush(NettyMessages.toResponse(Reply.of(response), true, false));
