@@ -45,7 +45,8 @@ class Http2IT {
 
   @BeforeAll
   static void start() throws Exception {
-    t = TestServer.start(true).route("GET", "/big", r -> HttpResponse.text(200, BIG));
+    t = TestServer.start(true).route("GET", "/big", r -> HttpResponse.text(200, BIG))
+        .route("POST", "/digest", r -> HttpResponse.text(200, r.body().length + " " + HttpRoutesIT.sha256(r.body())));
     channel = Grpc.channel(t.server.httpPort());
   }
 
@@ -90,6 +91,19 @@ class Http2IT {
 
     Curl.Result missing = Curl.run(dir, List.of("--http2-prior-knowledge", url("/missing")));
     assertThat(missing.status()).isEqualTo(404);
+  }
+
+  @Test
+  void largeUploadsOverH2cAreFlowControlledAndComplete() throws Exception {
+    byte[] body = new byte[5 * 1024 * 1024 + 3];
+    new java.util.Random(7).nextBytes(body);
+    Path file = dir.resolve("upload.bin");
+    Files.write(file, body);
+    Curl.Result r = Curl.run(dir, List.of("--http2-prior-knowledge", "-H", "Content-Type: application/octet-stream",
+        "--data-binary", "@" + file, url("/digest")));
+    assertThat(r.exitCode()).as(r.stderr()).isZero();
+    assertThat(r.httpVersion()).isEqualTo("2");
+    assertThat(r.text()).isEqualTo(body.length + " " + HttpRoutesIT.sha256(body));
   }
 
   @Test

@@ -1,11 +1,11 @@
 package io.flarestack.common.server.connect;
 
-import io.flarestack.common.errors.ErrorCode;
-import io.flarestack.common.errors.FlarestackException;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.Message;
 import com.google.protobuf.MessageLite;
 import com.google.protobuf.util.JsonFormat;
+import io.flarestack.common.errors.ErrorCode;
+import io.flarestack.common.errors.FlarestackException;
 import io.grpc.MethodDescriptor;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -54,10 +54,7 @@ final class MessageCodec {
         JSON_PARSER.merge(text, builder);
       }
       return (T) builder.build();
-    } catch (InvalidProtocolBufferException e) {
-      throw FlarestackException.invalidArgument("invalid %s request body for %s: %s", json ? "JSON" : "protobuf", type,
-          e.getMessage());
-    } catch (RuntimeException e) { // the JSON parser reports some syntax errors unchecked
+    } catch (InvalidProtocolBufferException | RuntimeException e) { // the JSON parser reports some errors unchecked
       throw FlarestackException.invalidArgument("invalid %s request body for %s: %s", json ? "JSON" : "protobuf", type,
           e.getMessage());
     }
