@@ -36,9 +36,10 @@ class UnaryCallRunnerTest {
       ServerInterceptors.intercept(querier.bindService(), new TenantServerInterceptor(true));
 
   @AfterEach
-  void shutdown() {
+  void shutdown() throws InterruptedException {
     querier.release.complete(null);
-    executor.shutdownNow();
+    executor.shutdown();
+    assertThat(executor.awaitTermination(10, TimeUnit.SECONDS)).isTrue();
     scheduler.shutdownNow();
   }
 
