@@ -1,0 +1,217 @@
+package io.flarestack.server;
+
+import static java.util.Objects.requireNonNull;
+
+import io.flarestack.api.ingester.v1.IngesterServiceGrpc;
+import io.flarestack.api.ingester.v1.IngesterServiceGrpc.IngesterServiceBlockingStub;
+import io.flarestack.api.querier.v1.QuerierServiceGrpc;
+import io.flarestack.api.querier.v1.QuerierServiceGrpc.QuerierServiceBlockingStub;
+import io.flarestack.common.client.ClientPool;
+import io.flarestack.common.lifecycle.CompositeService;
+import io.flarestack.common.lifecycle.Module;
+import io.flarestack.common.lifecycle.ModuleGraph;
+import io.flarestack.common.lifecycle.Service;
+import io.flarestack.common.lifecycle.ServiceManager;
+import io.flarestack.common.limits.TenantLimits;
+import io.flarestack.common.ring.Lifecycler;
+import io.flarestack.common.ring.Ring;
+import io.flarestack.common.ring.kv.InMemoryKvStore;
+import io.flarestack.common.ring.kv.KvStore;
+import io.flarestack.common.server.Server;
+import io.flarestack.distributor.Distributor;
+import io.flarestack.distributor.PushServiceImpl;
+import io.flarestack.distributor.ingest.IngestHandler;
+import io.flarestack.distributor.writepath.RingIngesterWriter;
+import io.flarestack.ingester.Ingester;
+import io.flarestack.ingester.IngesterServiceImpl;
+import io.flarestack.querier.Querier;
+import io.flarestack.querier.RingIngesterQueryClients;
+import io.flarestack.querier.api.ClientCapabilities;
+import io.flarestack.querier.api.QuerierServiceImpl;
+import io.flarestack.querier.http.LabelValuesHandler;
+import io.flarestack.querier.http.RenderDiffHandler;
+import io.flarestack.querier.http.RenderHandler;
+import io.flarestack.querier.settings.SettingsServiceImpl;
+import io.flarestack.querier.settings.VersionServiceImpl;
+import io.grpc.ServerInterceptors;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The composition root: one module per component, wired with plain constructors, in the manner
+ * of Pyroscope's module manager. {@code -target} picks the modules; the graph adds what they
+ * depend on, starts dependencies first and stops them last. In one process the components reach
+ * each other through the same gRPC stubs they use across processes, over grpc-java's in-process
+ * transport. Not thread-safe: start and stop from one thread.
+ */
+public final class Flarestack {
+  private final FlarestackConfig config;
+  private final PrometheusMeterRegistry registry;
+  private final Clock clock;
+  private final BuildInfo buildInfo;
+  private final String inProcessName = "flarestack-" + UUID.randomUUID();
+  private final ScheduledExecutorService background;
+  private final ExecutorService fanout;
+  private final ModuleGraph graph = new ModuleGraph();
+  private final ServiceManager manager;
+
+  // Created by the module factories, in dependency order.
+  private Server server;
+  private KvStore kv;
+  private Ring ingesterRing;
+
+  public Flarestack(FlarestackConfig config, PrometheusMeterRegistry registry, Clock clock, BuildInfo buildInfo) {
+    this.config = requireNonNull(config, "config is null");
+    this.registry = requireNonNull(registry, "registry is null");
+    this.clock = requireNonNull(clock, "clock is null");
+    this.buildInfo = requireNonNull(buildInfo, "buildInfo is null");
+    this.background = Executors.newScheduledThreadPool(1, threads("flarestack-background"));
+    this.fanout = Executors.newCachedThreadPool(threads("flarestack-fanout"));
+    registerModules();
+    this.manager = new ServiceManager(graph.resolve(config.targets()));
+  }
+
+  /** Builds and starts the services of the configured targets. */
+  public void start() throws Exception {
+    manager.start();
+  }
+
+  /** Stops every service, last started first; then the shared executors. */
+  public void stop() {
+    manager.stop();
+    background.shutdownNow();
+    fanout.shutdownNow();
+    try {
+      fanout.awaitTermination(5, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /** The bound HTTP port (useful when configured as 0). */
+  public int httpPort() {
+    return server.httpPort();
+  }
+
+  public int grpcPort() {
+    return server.grpcPort();
+  }
+
+  ServiceManager services() {
+    return manager;
+  }
+
+  private void registerModules() {
+    TenantLimits limits = TenantLimits.fixed(config.limits());
+    boolean multitenancy = config.server().multitenancyEnabled();
+
+    graph.register(new Module(Targets.SERVER, List.of(), false, () -> {
+      server = new Server(config.server(), registry, inProcessName);
+      new OpsRoutes(config, registry, buildInfo, manager).register(server);
+      return server;
+    }));
+
+    graph.register(new Module(Targets.KV, List.of(), false, () -> {
+      kv = new InMemoryKvStore();
+      return null;
+    }));
+
+    graph.register(new Module(Targets.RING, List.of(Targets.SERVER, Targets.KV), false, () -> {
+      ingesterRing = new Ring(config.ingesterRing().ringConfig(), kv, clock, registry);
+      return ingesterRing;
+    }));
+
+    graph.register(new Module(Targets.INGESTER, List.of(Targets.SERVER, Targets.KV), true, () -> {
+      Ingester ingester = new Ingester(config.ingester(), registry);
+      server.addService(new IngesterServiceImpl(ingester));
+      // Joins the ring only after the ingester runs, and leaves before it stops.
+      Lifecycler lifecycler = new Lifecycler(config.ingesterRing().lifecyclerConfig(hostName(), ingesterAddress()),
+          kv, clock, background, new SecureRandom());
+      return new CompositeService(Targets.INGESTER, List.of(ingester, lifecycler));
+    }));
+
+    graph.register(new Module(Targets.DISTRIBUTOR, List.of(Targets.SERVER, Targets.RING), true, () -> {
+      ClientPool<IngesterServiceBlockingStub> clients = ingesterClients("pyroscope_distributor_ingester_clients",
+          "The current number of ingester clients in the distributor's pool.");
+      Distributor distributor = new Distributor(config.distributor(), limits,
+          new RingIngesterWriter(ingesterRing, clients, fanout), clock, registry);
+      server.addService(new PushServiceImpl(distributor));
+      IngestHandler ingest = new IngestHandler(distributor, multitenancy, clock, limits);
+      server.addRoute("POST", "/ingest", ingest);
+      server.addRoute("POST", "/pyroscope/ingest", ingest);
+      return new CompositeService(Targets.DISTRIBUTOR, List.of(clients, distributor));
+    }));
+
+    graph.register(new Module(Targets.QUERIER, List.of(Targets.SERVER, Targets.RING), true, () -> {
+      ClientPool<IngesterServiceBlockingStub> clients = ingesterClients("pyroscope_querier_ingester_clients",
+          "The current number of ingester clients in the querier's pool.");
+      Querier querier = new Querier(new RingIngesterQueryClients(ingesterRing, clients), fanout);
+      server.addService(ServerInterceptors.intercept(new QuerierServiceImpl(querier, limits, clock), new ClientCapabilities()));
+      server.addService(new VersionServiceImpl());
+      QuerierServiceBlockingStub self = QuerierServiceGrpc.newBlockingStub(server.inProcessChannel());
+      server.addRoute("GET", "/pyroscope/render", new RenderHandler(self, multitenancy, clock));
+      server.addRoute("GET", "/pyroscope/render-diff", new RenderDiffHandler(self, multitenancy, clock));
+      server.addRoute("GET", "/pyroscope/label-values", new LabelValuesHandler(self, multitenancy, clock));
+      return new CompositeService(Targets.QUERIER, List.of(clients, querier));
+    }));
+
+    graph.register(new Module(Targets.TENANT_SETTINGS, List.of(Targets.SERVER), true, () -> {
+      server.addService(new SettingsServiceImpl(clock));
+      return null;
+    }));
+
+    List<String> inAll = new ArrayList<>(Targets.IN_ALL);
+    graph.register(new Module(Targets.ALL, inAll, true, () -> null));
+  }
+
+  private ClientPool<IngesterServiceBlockingStub> ingesterClients(String metric, String description) {
+    return new ClientPool<>("ingester-client", IngesterServiceGrpc::newBlockingStub,
+        config.server().grpcMaxRecvMsgSize(), registry, metric, description);
+  }
+
+  /**
+   * Where others reach this ingester. With the in-memory KV store every ring member lives in
+   * this process, so the in-process transport serves; a shared KV store advertises the gRPC port.
+   */
+  private String ingesterAddress() {
+    if (config.ingesterRing().store().equals(IngesterRingConfig.KV_INMEMORY)) {
+      return ClientPool.IN_PROCESS_PREFIX + inProcessName;
+    }
+    String host = config.ingesterRing().instanceAddr().isEmpty() ? hostName() : config.ingesterRing().instanceAddr();
+    return host + ":" + server.grpcPort();
+  }
+
+  private static String hostName() {
+    try {
+      return InetAddress.getLocalHost().getHostName();
+    } catch (UnknownHostException e) {
+      return "localhost";
+    }
+  }
+
+  private static ThreadFactory threads(String prefix) {
+    AtomicInteger n = new AtomicInteger();
+    return r -> {
+      Thread t = new Thread(r, prefix + "-" + n.incrementAndGet());
+      t.setDaemon(true);
+      return t;
+    };
+  }
+
+  /** The services that run, for tests and {@code /ready}. */
+  List<Service> runningServices() {
+    return manager.services();
+  }
+}

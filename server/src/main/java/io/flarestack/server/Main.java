@@ -1,0 +1,116 @@
+package io.flarestack.server;
+
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.LoggerContext;
+import io.flarestack.common.config.ConfigException;
+import io.flarestack.common.config.ConfigHelp;
+import io.flarestack.common.metrics.PyroscopeNamingConvention;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.io.PrintStream;
+import java.time.Clock;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The single executable: {@code flarestack [-target=all] [-config.file=...] [flags]}. */
+public final class Main {
+  private static final Logger log = LoggerFactory.getLogger(Main.class);
+
+  private Main() {}
+
+  public static void main(String[] args) {
+    System.exit(run(Arrays.asList(args), System.getenv(), System.out, System.err));
+  }
+
+  /** Runs until SIGTERM/SIGINT; returns the exit code (0 after a clean shutdown). */
+  static int run(List<String> args, Map<String, String> env, PrintStream out, PrintStream err) {
+    FlarestackConfig config;
+    try {
+      config = FlarestackConfig.load(args, env);
+    } catch (ConfigException e) {
+      err.println("flarestack: invalid configuration:");
+      for (String p : e.problems()) {
+        err.println("  " + p);
+      }
+      err.println("Run with -help for the list of flags.");
+      return 1;
+    }
+    BuildInfo build = BuildInfo.load();
+    if (config.values().get(FlarestackConfig.HELP)) {
+      out.print(ConfigHelp.render(FlarestackConfig.options()));
+      return 0;
+    }
+    if (config.values().get(FlarestackConfig.VERSION)) {
+      out.println("flarestack, version " + build.version() + " (revision: " + build.revision() + ", branch: "
+          + build.branch() + ")\n  build date: " + build.buildDate() + "\n  java version: " + build.javaVersion());
+      return 0;
+    }
+    if (config.values().get(FlarestackConfig.MODULES)) {
+      for (String m : Targets.VISIBLE) {
+        out.println(m + (Targets.IN_ALL.contains(m) ? " *" : ""));
+      }
+      out.println("\nModules marked with * are included in target all.");
+      return 0;
+    }
+    setLogLevel(config.logLevel());
+
+    Flarestack app = new Flarestack(config, newRegistry(build), Clock.systemUTC(), build);
+    CountDownLatch stopped = new CountDownLatch(1);
+    Thread hook = new Thread(() -> {
+      log.info("received shutdown signal, stopping");
+      app.stop();
+      stopped.countDown();
+    }, "flarestack-shutdown");
+    Runtime.getRuntime().addShutdownHook(hook);
+    try {
+      app.start();
+    } catch (Exception e) {
+      log.error("failed to start: {}", e.getMessage(), e);
+      err.println("flarestack: failed to start: " + e.getMessage());
+      return 1;
+    }
+    log.info("Flarestack {} started: targets={} http=:{} grpc=:{}", build.version(), config.targets(),
+        app.httpPort(), app.grpcPort());
+    try {
+      stopped.await();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    return 0;
+  }
+
+  /** The process-wide registry with Pyroscope's naming, JVM metrics and {@code pyroscope_build_info}. */
+  static PrometheusMeterRegistry newRegistry(BuildInfo build) {
+    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    registry.config().namingConvention(new PyroscopeNamingConvention());
+    Gauge.builder("pyroscope_build_info", () -> 1)
+        .description("A metric with a constant '1' value labeled by version, revision, branch and the runtime version.")
+        .tag("version", build.version()).tag("revision", build.revision()).tag("branch", build.branch())
+        .tag("goversion", "java" + build.javaVersion())
+        .register(registry);
+    new ClassLoaderMetrics().bindTo(registry);
+    new JvmMemoryMetrics().bindTo(registry);
+    new JvmThreadMetrics().bindTo(registry);
+    new ProcessorMetrics().bindTo(registry);
+    new UptimeMetrics().bindTo(registry);
+    new JvmGcMetrics().bindTo(registry);
+    return registry;
+  }
+
+  private static void setLogLevel(String level) {
+    if (LoggerFactory.getILoggerFactory() instanceof LoggerContext ctx) {
+      ctx.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME).setLevel(Level.toLevel(level, Level.INFO));
+    }
+  }
+}
