@@ -31,7 +31,8 @@ final class Targets {
       QueryFrontendConfig.MODULE, QuerySchedulerConfig.MODULE, StoreGatewayConfig.MODULE, CompactorConfig.MODULE);
 
   /** The modules {@code all} runs. */
-  static final List<String> IN_ALL = List.of(DISTRIBUTOR, INGESTER, QUERIER, TENANT_SETTINGS);
+  // The ingester first: it then stops last, after the distributor and querier that call it.
+  static final List<String> IN_ALL = List.of(INGESTER, DISTRIBUTOR, QUERIER, TENANT_SETTINGS);
 
   private Targets() {}
 
