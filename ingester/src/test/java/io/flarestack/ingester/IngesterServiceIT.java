@@ -31,10 +31,12 @@ import io.grpc.inprocess.InProcessChannelBuilder;
 import io.grpc.inprocess.InProcessServerBuilder;
 import io.grpc.stub.MetadataUtils;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The ingester's gRPC service through a real in-process server with tenant resolution. */
 class IngesterServiceIT {
@@ -43,9 +45,12 @@ class IngesterServiceIT {
   private Server server;
   private ManagedChannel channel;
 
+  @TempDir
+  Path dataDir;
+
   @BeforeEach
   void start() throws Exception {
-    ingester = new Ingester(IngesterConfig.defaults(), new SimpleMeterRegistry());
+    ingester = new Ingester(IngesterConfig.defaults(dataDir), new SimpleMeterRegistry());
     ingester.start();
     String name = InProcessServerBuilder.generateName();
     server = InProcessServerBuilder.forName(name).directExecutor()

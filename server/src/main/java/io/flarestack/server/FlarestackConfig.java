@@ -63,6 +63,10 @@ public record FlarestackConfig(
    */
   public static FlarestackConfig load(List<String> args, Map<String, String> env) throws ConfigException {
     ConfigValues v = ConfigLoader.load(options(), args, env);
+    List<String> invalid = IngesterConfig.validate(v);
+    if (!invalid.isEmpty()) {
+      throw new ConfigException(invalid);
+    }
     FlarestackConfig config = from(v);
     List<String> problems = config.validate();
     if (!problems.isEmpty()) {

@@ -1,0 +1,134 @@
+package io.flarestack.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.flarestack.api.google.v1.Profile;
+import io.flarestack.server.testing.Connect;
+import io.flarestack.server.testing.Pushes;
+import io.flarestack.server.testing.ServerProcess;
+import io.flarestack.server.testing.TestProfiles;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Nothing acknowledged is lost: the real server in a child JVM takes concurrent pushes of real
+ * profiles, is killed with SIGKILL while pushes are in flight, restarts on the same data
+ * directory and answers every acknowledged push with exactly its input total.
+ */
+class WalCrashIT {
+  private static final Profile GO = TestProfiles.pprof("pprof/pkg-pprof/go.cpu.labels.pprof");
+  private static final Profile JAVA = TestProfiles.pprof("pprof/pkg-pprof/profile_java");
+
+  @TempDir
+  Path dataDir;
+
+  private List<String> args() {
+    return List.of("-pyroscopedb.data-path=" + dataDir, "-distributor.ingestion-rate-limit-mb=1000",
+        "-distributor.ingestion-burst-size-mb=1000");
+  }
+
+  /** The profile pushed as {@code seq}, with its own time (so no two pushes share a timestamp). */
+  private static Profile profile(long seq, long baseNanos) {
+    Profile p = seq % 2 == 0 ? GO : JAVA;
+    return p.toBuilder().setTimeNanos(baseNanos + seq * 1_000_000L).build();
+  }
+
+  private static long expectedCpu(long seq) {
+    Profile p = seq % 2 == 0 ? GO : JAVA;
+    return TestProfiles.total(p, TestProfiles.sampleType(p, "cpu"));
+  }
+
+  @Test
+  void everyAcknowledgedPushSurvivesKill9() throws Exception {
+    long base = System.currentTimeMillis() * 1_000_000L - 60_000_000_000L;
+    Map<Long, Boolean> acknowledged = new ConcurrentHashMap<>();
+    AtomicLong nextSeq = new AtomicLong();
+    try (ServerProcess server = ServerProcess.start(args())) {
+      Connect c = new Connect(server.baseUrl());
+      int writers = 4;
+      CountDownLatch enough = new CountDownLatch(40);
+      List<Thread> threads = new ArrayList<>();
+      for (int w = 0; w < writers; w++) {
+        Thread t = new Thread(() -> {
+          while (true) {
+            long seq = nextSeq.getAndIncrement();
+            try {
+              Pushes.push(c, "crash-test", seq, profile(seq, base));
+            } catch (RuntimeException e) {
+              return; // the server is gone
+            }
+            acknowledged.put(seq, true);
+            enough.countDown();
+          }
+        });
+        t.setDaemon(true);
+        t.start();
+        threads.add(t);
+      }
+      assertThat(enough.await(60, TimeUnit.SECONDS)).as("40 pushes acknowledged").isTrue();
+      server.kill(); // SIGKILL with pushes in flight
+      for (Thread t : threads) {
+        t.join(TimeUnit.SECONDS.toMillis(30));
+      }
+    }
+    assertThat(acknowledged).hasSizeGreaterThanOrEqualTo(40);
+
+    try (ServerProcess server = ServerProcess.start(args())) {
+      Connect c = new Connect(server.baseUrl());
+      long end = System.currentTimeMillis() + 60_000;
+      Map<String, Long> totals = Pushes.totalsBy(c, "{service_name=\"crash-test\"}", Pushes.CPU, "seq",
+          base / 1_000_000L - 1000, end);
+      for (long seq : acknowledged.keySet()) {
+        assertThat(totals.get(Long.toString(seq))).as("push %d", seq).isEqualTo(expectedCpu(seq));
+      }
+      // A push in flight at the kill is either all there or not there at all.
+      for (Map.Entry<String, Long> e : totals.entrySet()) {
+        assertThat(e.getValue()).as("push %s", e.getKey()).isEqualTo(expectedCpu(Long.parseLong(e.getKey())));
+      }
+      assertThat(server.log()).contains("replayed");
+    }
+  }
+
+  @Test
+  void fullDiskRejectsPushesWithThePathAndKeepsWhatWasAcknowledged() throws Exception {
+    long base = System.currentTimeMillis() * 1_000_000L - 60_000_000_000L;
+    List<Long> acknowledged = new ArrayList<>();
+    List<String> errors = new ArrayList<>();
+    // Files may not grow past 160 KiB: the log hits that limit every few records.
+    try (ServerProcess server = ServerProcess.start(args(), "ulimit -f 160")) {
+      Connect c = new Connect(server.baseUrl());
+      for (long seq = 0; seq < 16; seq++) {
+        try {
+          Pushes.push(c, "full-disk", seq, profile(seq, base));
+          acknowledged.add(seq);
+        } catch (Connect.CallException e) {
+          assertThat(e.status).isIn(503, 429);
+          errors.add(e.getMessage());
+        }
+      }
+      server.kill();
+    }
+    assertThat(errors).isNotEmpty();
+    assertThat(errors).allSatisfy(m -> assertThat(m).contains(dataDir.resolve("wal").toString()).contains("File too large"));
+    assertThat(acknowledged).isNotEmpty();
+
+    try (ServerProcess server = ServerProcess.start(args())) {
+      Map<String, Long> totals = Pushes.totalsBy(new Connect(server.baseUrl()), "{service_name=\"full-disk\"}",
+          Pushes.CPU, "seq", base / 1_000_000L - 1000, System.currentTimeMillis() + 60_000);
+      for (long seq : acknowledged) {
+        assertThat(totals.get(Long.toString(seq))).as("push %d", seq).isEqualTo(expectedCpu(seq));
+      }
+      assertThat(totals).hasSize(acknowledged.size());
+    }
+    assertThat(Files.list(dataDir.resolve("wal")).count()).isPositive();
+  }
+}
