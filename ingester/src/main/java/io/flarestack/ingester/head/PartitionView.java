@@ -1,5 +1,6 @@
 package io.flarestack.ingester.head;
 
+import io.flarestack.common.query.Symbols;
 import java.util.Objects;
 
 /**
@@ -13,7 +14,7 @@ import java.util.Objects;
  * <p>This is the read interface of queries and of the future block writer, which iterates
  * each table from 0 to its count. Thread-safe.
  */
-public final class PartitionView {
+public final class PartitionView implements Symbols {
   private final String service;
   private final String[] strings;
   private final int stringCount;

@@ -1,12 +1,14 @@
 package io.flarestack.ingester.head;
 
+import io.flarestack.common.query.ProfileRowView;
+
 /**
  * One profile of one series (one sample type): its time, its samples sorted by stack id (then
  * span id) with identical (stack, span) pairs merged and zero values dropped, the precomputed
  * total, and span ids only when some sample had one. Stack ids refer to the series' symbol
  * partition. Immutable (its arrays are never written after construction and never exposed).
  */
-public final class ProfileRow {
+public final class ProfileRow implements ProfileRowView {
   private final long timeNanos;
   private final String profileId;
   private final int[] stackIds;

@@ -1,4 +1,4 @@
-package io.flarestack.ingester.head;
+package io.flarestack.common.query;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

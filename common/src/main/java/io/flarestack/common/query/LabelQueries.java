@@ -1,4 +1,4 @@
-package io.flarestack.ingester.query;
+package io.flarestack.common.query;
 
 import io.flarestack.api.types.v1.LabelPair;
 import io.flarestack.common.errors.FlarestackException;
@@ -6,11 +6,7 @@ import io.flarestack.common.model.Labels;
 import io.flarestack.common.model.ProfileType;
 import io.flarestack.common.model.Selector;
 import io.flarestack.common.model.tree.CallTree;
-import io.flarestack.ingester.head.Series;
-import io.flarestack.ingester.head.SeriesRows;
-import io.flarestack.ingester.head.TenantHead;
 import java.util.ArrayList;
-import java.util.BitSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -18,16 +14,18 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
- * Metadata queries: profile types, label names and values, series label sets, profile stats.
- * A series counts when it has a profile in {@code [start, end]} (milliseconds, inclusive), or any
- * profile when both are 0. Names and values are sorted byte-wise (Go's string order).
+ * Metadata queries: profile types, label names and values, series label sets, profile stats,
+ * over every source. A series counts when it has a profile in {@code [start, end]}
+ * (milliseconds, inclusive), or any profile when both are 0. Names and values are sorted
+ * byte-wise (Go's string order).
  */
 final class LabelQueries {
   private LabelQueries() {}
 
-  static List<io.flarestack.api.types.v1.ProfileType> profileTypes(TenantHead head, long start, long end) {
+  static List<io.flarestack.api.types.v1.ProfileType> profileTypes(List<? extends ProfileSource> sources, long start,
+      long end) {
     TreeMap<String, ProfileType> types = new TreeMap<>(CallTree::compareUtf8);
-    for (Series s : visible(head, List.of(), start, end)) {
+    for (SelectedSeries s : visible(sources, List.of(), start, end)) {
       types.putIfAbsent(s.profileType().id(), s.profileType());
     }
     List<io.flarestack.api.types.v1.ProfileType> out = new ArrayList<>(types.size());
@@ -37,9 +35,9 @@ final class LabelQueries {
     return out;
   }
 
-  static List<String> labelNames(TenantHead head, List<String> matchers, long start, long end) {
+  static List<String> labelNames(List<? extends ProfileSource> sources, List<String> matchers, long start, long end) {
     TreeSet<String> names = new TreeSet<>(CallTree::compareUtf8);
-    for (Series s : visible(head, matchers, start, end)) {
+    for (SelectedSeries s : visible(sources, matchers, start, end)) {
       Labels l = s.labels();
       for (int i = 0; i < l.size(); i++) {
         names.add(l.name(i));
@@ -48,12 +46,13 @@ final class LabelQueries {
     return List.copyOf(names);
   }
 
-  static List<String> labelValues(TenantHead head, String name, List<String> matchers, long start, long end) {
+  static List<String> labelValues(List<? extends ProfileSource> sources, String name, List<String> matchers, long start,
+      long end) {
     if (name.isEmpty()) {
       throw FlarestackException.invalidArgument("label values: the label name is required");
     }
     TreeSet<String> values = new TreeSet<>(CallTree::compareUtf8);
-    for (Series s : visible(head, matchers, start, end)) {
+    for (SelectedSeries s : visible(sources, matchers, start, end)) {
       String v = s.labels().get(name);
       if (v != null && !v.isEmpty()) {
         values.add(v);
@@ -66,10 +65,10 @@ final class LabelQueries {
    * Unique label sets of the matching series, each projected to {@code labelNames} (in that
    * order, absent names skipped) when that list is non-empty.
    */
-  static List<List<LabelPair>> series(TenantHead head, List<String> matchers, List<String> labelNames, long start,
-      long end) {
+  static List<List<LabelPair>> series(List<? extends ProfileSource> sources, List<String> matchers,
+      List<String> labelNames, long start, long end) {
     Map<Labels, List<LabelPair>> sets = new TreeMap<>();
-    for (Series s : visible(head, matchers, start, end)) {
+    for (SelectedSeries s : visible(sources, matchers, start, end)) {
       Labels l = s.labels();
       if (labelNames.isEmpty()) {
         sets.computeIfAbsent(l, Labels::toProto);
@@ -93,22 +92,21 @@ final class LabelQueries {
   /** Whether any profile exists and the oldest/newest profile times in milliseconds. */
   record Stats(boolean dataIngested, long oldestMillis, long newestMillis) {}
 
-  static Stats stats(TenantHead head) {
+  static Stats stats(List<? extends ProfileSource> sources) {
     long oldest = Long.MAX_VALUE;
     long newest = Long.MIN_VALUE;
     boolean any = false;
-    if (head != null) {
-      for (Series s : head.series()) {
-        SeriesRows rows = s.rows();
-        if (rows.count() == 0) {
-          continue;
-        }
+    for (ProfileSource s : sources) {
+      ProfileSource.SourceStats st;
+      try {
+        st = s.stats();
+      } catch (SourceUnavailableException e) {
+        continue;
+      }
+      if (st.any()) {
         any = true;
-        for (int i = 0; i < rows.count(); i++) {
-          long ms = Math.floorDiv(rows.row(i).timeNanos(), 1_000_000L);
-          oldest = Math.min(oldest, ms);
-          newest = Math.max(newest, ms);
-        }
+        oldest = Math.min(oldest, Math.floorDiv(st.oldestNanos(), 1_000_000L));
+        newest = Math.max(newest, Math.floorDiv(st.newestNanos(), 1_000_000L));
       }
     }
     return new Stats(any, oldest, newest);
@@ -116,42 +114,36 @@ final class LabelQueries {
 
   /**
    * Series matching any of the selectors (each a Prometheus selector; none, or only {@code {}},
-   * means all) with a profile in the range.
+   * means all) with a profile in the range, de-duplicated by labels across sources.
    */
-  private static List<Series> visible(TenantHead head, List<String> matchers, long start, long end) {
-    if (head == null) {
-      return List.of();
-    }
+  private static List<SelectedSeries> visible(List<? extends ProfileSource> sources, List<String> matchers, long start,
+      long end) {
     List<Selector> selectors = Selector.parseAll(matchers);
     boolean all = true;
     for (Selector s : selectors) {
       all &= s.matchers().isEmpty();
     }
-    List<Series> candidates;
-    if (all) {
-      candidates = head.series();
-    } else {
-      BitSet seen = new BitSet();
-      candidates = new ArrayList<>();
-      for (Selector sel : selectors) {
-        for (Series s : head.select(sel.matchers())) {
-          if (!seen.get(s.id())) {
-            seen.set(s.id());
-            candidates.add(s);
+    boolean anyTime = start == 0 && end == 0;
+    long from = anyTime ? Long.MIN_VALUE : ProfileSelection.fromMillis(start);
+    long to = anyTime ? Long.MAX_VALUE : ProfileSelection.toMillisEnd(end);
+    Map<Labels, SelectedSeries> out = new LinkedHashMap<>();
+    for (ProfileSource source : sources) {
+      List<SelectedSeries> found = new ArrayList<>();
+      try {
+        if (all) {
+          found.addAll(source.select(List.of(), from, to, true).series());
+        } else {
+          for (Selector sel : selectors) {
+            found.addAll(source.select(sel.matchers(), from, to, true).series());
           }
         }
+      } catch (SourceUnavailableException e) {
+        continue; // the source logged and counted it
+      }
+      for (SelectedSeries s : found) {
+        out.putIfAbsent(s.labels(), s);
       }
     }
-    boolean anyTime = start == 0 && end == 0;
-    long from = ProfileSelection.fromMillis(start);
-    long to = ProfileSelection.toMillisEnd(end);
-    List<Series> out = new ArrayList<>(candidates.size());
-    for (Series s : candidates) {
-      SeriesRows rows = s.rows();
-      if (anyTime ? rows.count() > 0 : rows.anyInRange(from, to)) {
-        out.add(s);
-      }
-    }
-    return out;
+    return new ArrayList<>(out.values());
   }
 }

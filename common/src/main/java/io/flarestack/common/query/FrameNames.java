@@ -1,4 +1,4 @@
-package io.flarestack.ingester.query;
+package io.flarestack.common.query;
 
 /** How frames are named in trees and call-site matching. */
 final class FrameNames {

@@ -1,4 +1,4 @@
-package io.flarestack.ingester.head;
+package io.flarestack.common.query;
 
 import io.flarestack.common.errors.FlarestackException;
 

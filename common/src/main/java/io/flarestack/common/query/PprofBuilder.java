@@ -1,4 +1,4 @@
-package io.flarestack.ingester.query;
+package io.flarestack.common.query;
 
 import io.flarestack.api.google.v1.Function;
 import io.flarestack.api.google.v1.Line;
@@ -9,7 +9,6 @@ import io.flarestack.api.google.v1.Sample;
 import io.flarestack.api.google.v1.ValueType;
 import io.flarestack.common.model.ProfileType;
 import io.flarestack.common.model.tree.CallTree;
-import io.flarestack.ingester.head.PartitionView;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
@@ -69,7 +68,7 @@ final class PprofBuilder {
   }
 
   /** Subtree totals per stack node (a node's own value plus its descendants'). */
-  static long[] totals(PartitionView v, long[] values) {
+  static long[] totals(Symbols v, long[] values) {
     long[] total = values.clone();
     for (int i = total.length - 1; i > 0; i--) {
       total[v.stackParent(i)] += total[i];
@@ -78,8 +77,8 @@ final class PprofBuilder {
   }
 
   /** Adds one partition's stacks. */
-  void add(PartitionView v, long[] values, long[] total, long threshold) {
-    Symbols sym = new Symbols(v);
+  void add(Symbols v, long[] values, long[] total, long threshold) {
+    OutIds sym = new OutIds(v);
     int n = values.length;
     boolean[] kept = new boolean[n];
     kept[0] = true;
@@ -124,7 +123,7 @@ final class PprofBuilder {
     return out.build();
   }
 
-  private void appendStack(Sample.Builder s, Symbols sym, PartitionView v, int node) {
+  private void appendStack(Sample.Builder s, OutIds sym, Symbols v, int node) {
     for (int i = node; i > 0; i = v.stackParent(i)) {
       s.addLocationId(sym.location(v.stackLocation(i)));
     }
@@ -151,14 +150,14 @@ final class PprofBuilder {
   }
 
   /** Output ids of one partition's symbols, assigned on first use. */
-  private final class Symbols {
-    private final PartitionView v;
+  private final class OutIds {
+    private final Symbols v;
     private final int[] strings;
     private final long[] functions;
     private final long[] mappings;
     private final long[] locations;
 
-    Symbols(PartitionView v) {
+    OutIds(Symbols v) {
       this.v = v;
       strings = new int[v.stringCount()];
       Arrays.fill(strings, -1);

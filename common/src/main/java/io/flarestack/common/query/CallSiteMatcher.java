@@ -1,6 +1,5 @@
-package io.flarestack.ingester.query;
+package io.flarestack.common.query;
 
-import io.flarestack.ingester.head.PartitionView;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -16,7 +15,7 @@ final class CallSiteMatcher {
   private CallSiteMatcher() {}
 
   /** Per stack node, whether its stack starts with {@code callSite}; null when it is empty. */
-  static boolean[] match(PartitionView v, List<String> callSite) {
+  static boolean[] match(Symbols v, List<String> callSite) {
     int k = callSite.size();
     if (k == 0) {
       return null;
@@ -46,7 +45,7 @@ final class CallSiteMatcher {
   }
 
   /** The partition string id of each call site name, -1 when the partition lacks it. */
-  private static int[] stringIds(PartitionView v, List<String> callSite) {
+  private static int[] stringIds(Symbols v, List<String> callSite) {
     Map<String, Integer> wanted = new HashMap<>();
     for (String s : callSite) {
       wanted.put(s, -1);

@@ -1,7 +1,6 @@
-package io.flarestack.ingester.query;
+package io.flarestack.common.query;
 
 import io.flarestack.common.model.tree.CallTree;
-import io.flarestack.ingester.head.PartitionView;
 import java.util.Arrays;
 
 /**
@@ -14,7 +13,7 @@ import java.util.Arrays;
 final class TreeBuilder {
   private TreeBuilder() {}
 
-  static void add(CallTree tree, PartitionView v, long[] values) {
+  static void add(CallTree tree, Symbols v, long[] values) {
     int n = values.length;
     boolean[] live = new boolean[n];
     for (int i = n - 1; i > 0; i--) {
