@@ -68,6 +68,13 @@ class MainTest {
   }
 
   @Test
+  void theExampleConfigurationLoads() throws Exception {
+    FlarestackConfig c = FlarestackConfig.load(List.of("-config.file=../deploy/flarestack.yaml"), Map.of());
+    assertThat(c.server().httpListenPort()).isEqualTo(4040);
+    assertThat(c.limits().maxProfileSizeBytes()).isEqualTo(4L << 20);
+  }
+
+  @Test
   void modulesThatCannotRunYetAreRejectedWithTheReason() {
     assertThatThrownBy(() -> FlarestackConfig.load(List.of("-target=compactor"), Map.of()))
         .isInstanceOfSatisfying(ConfigException.class, e ->
