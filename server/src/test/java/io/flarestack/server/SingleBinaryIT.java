@@ -355,6 +355,13 @@ class SingleBinaryIT {
         .contains("pyroscope_head_profiles{")
         .contains("pyroscope_ring_members{")
         .contains("pyroscope_build_info{");
+    long families = text.lines().filter(l -> l.startsWith("# TYPE ")).count();
+    List<String> helps = text.lines().filter(l -> l.startsWith("# HELP ")).toList();
+    assertThat(helps).hasSize((int) families);
+    for (String help : helps) {
+      assertThat(help.split(" ", 4)).as("HELP text of %s", help).hasSize(4);
+      assertThat(help.split(" ", 4)[3]).as(help).isNotBlank();
+    }
     Process promtool = new ProcessBuilder("promtool", "check", "metrics").redirectErrorStream(true).start();
     promtool.getOutputStream().write(metrics.body());
     promtool.getOutputStream().close();
