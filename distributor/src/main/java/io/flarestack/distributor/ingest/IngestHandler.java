@@ -161,6 +161,11 @@ public final class IngestHandler implements HttpHandler {
     SampleTypeConfig config = null;
     if (format == Format.PPROF_MULTIPART) {
       List<Multipart.Part> parts = Multipart.parse(request.body(), request.header("Content-Type"));
+      // prev_profile came from pyroscope-go before its delta profilers (godeltaprof): the server was
+      // to subtract it from the cumulative profile. Pyroscope v1 refuses such uploads with this
+      // message (422, not retried by the SDK) and its tests expect that, so an old SDK pointed at
+      // Flarestack sees exactly what it sees with Pyroscope: upgrade. Computing the delta instead
+      // would store data Pyroscope drops, and current SDKs send deltas themselves.
       if (Multipart.file(parts, "prev_profile") != null) {
         throw FlarestackException.invalidArgument(
             "unsupported client version: the prev_profile part (cumulative profiles) is not supported; "
