@@ -19,6 +19,7 @@ import io.flarestack.common.server.http.HttpRequest;
 import io.flarestack.common.server.http.HttpResponse;
 import io.flarestack.common.tenant.Tenant;
 import io.flarestack.distributor.Distributor;
+import io.flarestack.distributor.ingest.jfr.JfrIngest;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -38,8 +39,9 @@ import java.util.UUID;
  * body, raw or gzip; a multipart body is not unpacked), {@code speedscope}, then a
  * {@code multipart/form-data} body is a pprof form (file parts {@code profile},
  * {@code sample_type_config}; {@code prev_profile} is refused), and anything else is folded text.
- * {@code jfr}, {@code speedscope}, {@code trie} and {@code tree} answer 422 for now (a 4xx, so
- * agents do not retry); any other unknown {@code format} value answers 400.
+ * {@code jfr} goes to {@link JfrIngest} when one is configured; {@code speedscope}, {@code trie}
+ * and {@code tree} answer 422 for now (a 4xx, so agents do not retry); any other unknown
+ * {@code format} value answers 400.
  *
  * <p>Statuses: 200 with an empty body on success; 400 for a bad {@code name}; 401 without a
  * tenant when multitenancy is on; 413 for a body over the ingestion body limit; on the pprof
@@ -55,12 +57,21 @@ public final class IngestHandler implements HttpHandler {
   private final boolean multitenancyEnabled;
   private final Clock clock;
   private final TenantLimits limits;
+  private final JfrIngest jfr;
 
+  /** A handler without JFR support ({@code format=jfr} answers 422). */
   public IngestHandler(Distributor distributor, boolean multitenancyEnabled, Clock clock, TenantLimits limits) {
+    this(distributor, multitenancyEnabled, clock, limits, null);
+  }
+
+  /** @param jfr the JFR path, or null to answer {@code format=jfr} with 422 */
+  public IngestHandler(Distributor distributor, boolean multitenancyEnabled, Clock clock, TenantLimits limits,
+      JfrIngest jfr) {
     this.distributor = requireNonNull(distributor, "distributor is null");
     this.multitenancyEnabled = multitenancyEnabled;
     this.clock = requireNonNull(clock, "clock is null");
     this.limits = requireNonNull(limits, "limits is null");
+    this.jfr = jfr;
   }
 
   /** The body formats of {@code /ingest}. */
@@ -93,7 +104,7 @@ public final class IngestHandler implements HttpHandler {
     } catch (FlarestackException e) {
       return HttpResponse.error(e);
     }
-    if (!format.supported()) {
+    if (!format.supported() && !(format == Format.JFR && jfr != null)) {
       return HttpResponse.error(422, new FlarestackException(ErrorCode.UNIMPLEMENTED,
           "format " + format.name().toLowerCase(Locale.ROOT) + " is not supported yet"));
     }
@@ -112,6 +123,9 @@ public final class IngestHandler implements HttpHandler {
     long until = AtTime.parseNanos(request.param("until"), nowNanos);
     String spy = request.param("spyName");
     spy = spy == null || spy.isEmpty() ? "unknown" : spy;
+    if (format == Format.JFR) {
+      return jfr.ingest(tenant, request, name, spy, from, until, sampleRate(request.param("sampleRate")), l);
+    }
     try {
       PushRequest push = format.pprof()
           ? pprofRequest(request, format, name, spy, from, l)
