@@ -4,9 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.flarestack.api.google.v1.Profile;
-import io.flarestack.api.google.v1.Sample;
-import io.flarestack.api.types.v1.LabelValuesRequest;
+import io.flarestack.server.testing.TestServer;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -33,11 +31,11 @@ class CapturedJavaAgentIT {
   private static final String CPU = "process_cpu:cpu:nanoseconds:cpu:nanoseconds";
   private static final Instant CAPTURED = Instant.ofEpochSecond(1_795_480_300L);
 
-  private static RunningFlarestack server;
+  private static TestServer server;
 
   @BeforeAll
   static void start() throws Exception {
-    server = RunningFlarestack.start(Clock.offset(Clock.systemUTC(), Duration.between(Instant.now(), CAPTURED)));
+    server = TestServer.start(Clock.offset(Clock.systemUTC(), Duration.between(Instant.now(), CAPTURED)));
   }
 
   @AfterAll
@@ -81,8 +79,8 @@ class CapturedJavaAgentIT {
 
   /** Sends the captured request and returns the response head. */
   private static String replay(String name) throws IOException {
-    JsonNode req = new ObjectMapper().readTree(TestFiles.bytes(DIR + name + ".request.json"));
-    byte[] body = TestFiles.bytes(DIR + name + ".multipart.body");
+    JsonNode req = new ObjectMapper().readTree(JfrQueries.testdata(DIR + name + ".request.json"));
+    byte[] body = JfrQueries.testdata(DIR + name + ".multipart.body");
     StringBuilder head = new StringBuilder("POST " + req.get("path").asText() + "?" + req.get("raw_query").asText()
         + " HTTP/1.1\r\n");
     for (JsonNode h : req.get("headers")) {
@@ -121,17 +119,11 @@ class CapturedJavaAgentIT {
   }
 
   private static long cpu(String selector) {
-    Profile p = server.selectMergeProfile(CPU, selector, fromMillis(), toMillis());
-    long sum = 0;
-    for (Sample s : p.getSampleList()) {
-      sum += s.getValue(0);
-    }
-    return sum;
+    return JfrQueries.total(JfrQueries.selectMergeProfile(server, CPU, selector, fromMillis(), toMillis()));
   }
 
   private static List<String> labelValues(String app, String name) {
-    return server.querier().labelValues(LabelValuesRequest.newBuilder().setName(name)
-        .addMatchers("{service_name=\"" + app + "\"}").setStart(fromMillis()).setEnd(toMillis()).build()).getNamesList();
+    return JfrQueries.labelValues(server, name, "{service_name=\"" + app + "\"}", fromMillis(), toMillis());
   }
 
   private static long fromMillis() {

@@ -5,20 +5,21 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.flarestack.api.querier.v1.FlameGraph;
 import io.flarestack.api.querier.v1.ProfileFormat;
 import io.flarestack.api.querier.v1.SelectMergeStacktracesRequest;
-import io.flarestack.api.types.v1.LabelValuesRequest;
 import io.flarestack.server.agentapp.AgentWorkload;
+import io.flarestack.server.testing.TestServer;
 import java.io.IOException;
 import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -39,14 +40,14 @@ class JavaAgentIT {
 
   @TempDir
   Path tmp;
-  private RunningFlarestack server;
+  private TestServer server;
   private Process agent;
   private Path log;
   private long startMillis;
 
   @BeforeEach
   void start() throws Exception {
-    server = RunningFlarestack.start(Clock.systemUTC());
+    server = TestServer.start();
     startMillis = System.currentTimeMillis() - 60_000;
   }
 
@@ -67,7 +68,7 @@ class JavaAgentIT {
   void agentProfilesShowUpWithTheirLabelsAndTheBurningMethodOnTop() throws Exception {
     agent = startAgent();
 
-    RunningFlarestack.waitFor(DEADLINE, "two JFR uploads with CPU, allocation, mutex and block profiles arrived",
+    waitFor(DEADLINE, "two JFR uploads with CPU, allocation, mutex and block profiles arrived",
         () -> agentAlive() && jfrUploads() >= 2 && profileTypes().containsAll(List.of(CPU,
             "memory:alloc_in_new_tlab_objects:count:space:bytes", "memory:alloc_in_new_tlab_bytes:bytes:space:bytes",
             "mutex:contentions:count:mutex:count", "mutex:delay:nanoseconds:mutex:count",
@@ -79,14 +80,14 @@ class JavaAgentIT {
     assertThat(labelValues("team")).as("static label").containsExactly("flarestack");
     assertThat(labelValues("controller")).as("dynamic label").containsExactly("slow_controller");
 
-    FlameGraph fg = server.querier().selectMergeStacktraces(SelectMergeStacktracesRequest.newBuilder()
+    FlameGraph fg = JfrQueries.querier(server).selectMergeStacktraces(SelectMergeStacktracesRequest.newBuilder()
         .setProfileTypeID(CPU).setLabelSelector(SELECTOR).setStart(startMillis).setEnd(endMillis())
         .setFormat(ProfileFormat.PROFILE_FORMAT_FLAMEGRAPH).build()).getFlamegraph();
     assertThat(fg.getTotal()).isPositive();
     assertThat(topSelf(fg)).as("top self frame of %s", selfByName(fg)).isEqualTo(
         "io/flarestack/server/agentapp/AgentWorkload.burn");
 
-    FlameGraph labelled = server.querier().selectMergeStacktraces(SelectMergeStacktracesRequest.newBuilder()
+    FlameGraph labelled = JfrQueries.querier(server).selectMergeStacktraces(SelectMergeStacktracesRequest.newBuilder()
         .setProfileTypeID(CPU).setLabelSelector("{service_name=\"" + APP + "\", controller=\"slow_controller\"}")
         .setStart(startMillis).setEnd(endMillis()).setFormat(ProfileFormat.PROFILE_FORMAT_FLAMEGRAPH).build())
         .getFlamegraph();
@@ -126,7 +127,13 @@ class JavaAgentIT {
   /** How many JFR uploads the distributor accepted for parsing, from its own metrics. */
   private long jfrUploads() {
     long n = 0;
-    for (String line : server.get("/metrics").body().split("\n")) {
+    String metrics;
+    try {
+      metrics = TestServer.text(server.get("/metrics"));
+    } catch (IOException | InterruptedException e) {
+      throw new IllegalStateException("GET /metrics failed", e);
+    }
+    for (String line : metrics.split("\n")) {
       if (line.startsWith("pyroscope_distributor_received_compressed_bytes_count{") && line.contains("type=\"jfr\"")) {
         n += (long) Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
       }
@@ -139,8 +146,18 @@ class JavaAgentIT {
   }
 
   private List<String> labelValues(String name) {
-    return server.querier().labelValues(LabelValuesRequest.newBuilder().setName(name).addMatchers(SELECTOR)
-        .setStart(startMillis).setEnd(endMillis()).build()).getNamesList();
+    return JfrQueries.labelValues(server, name, SELECTOR, startMillis, endMillis());
+  }
+
+  /** Polls {@code condition} until it holds; fails at the deadline. */
+  private static void waitFor(Duration deadline, String what, BooleanSupplier condition) {
+    long end = System.nanoTime() + deadline.toNanos();
+    while (!condition.getAsBoolean()) {
+      if (System.nanoTime() - end > 0) {
+        throw new AssertionError("timed out after " + deadline + " waiting until " + what);
+      }
+      LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(100));
+    }
   }
 
   private static long endMillis() {

@@ -6,10 +6,11 @@ import io.flarestack.api.google.v1.Profile;
 import io.flarestack.common.model.pprof.Collapsed;
 import io.flarestack.common.model.pprof.PprofReader;
 import java.io.IOException;
+import io.flarestack.server.testing.TestProfiles;
+import io.flarestack.server.testing.TestServer;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -39,23 +40,23 @@ class JfrGoldenIT {
       "15666661103234080825", "pool-2-thread-7",
       "302387572117411911", "pool-2-thread-8");
 
-  private static RunningFlarestack server;
+  private static TestServer server;
   private static long startMillis;
 
   @BeforeAll
   static void ingestEveryRecording() throws Exception {
-    server = RunningFlarestack.start(Clock.systemUTC());
+    server = TestServer.start();
     startMillis = System.currentTimeMillis() - 60_000;
     long until = System.currentTimeMillis() / 1000;
-    try (Stream<Path> files = Files.list(TestFiles.path("jfr"))) {
+    try (Stream<Path> files = Files.list(TestProfiles.testdata().resolve("jfr"))) {
       for (Path jfr : files.filter(p -> p.getFileName().toString().endsWith(".jfr.gz")).sorted().toList()) {
         String app = app(jfr.getFileName().toString());
         Path labels = jfr.resolveSibling(app + ".labels.pb.gz");
         byte[] body = Multiparts.files("jfr", Files.readAllBytes(jfr),
             "labels", Files.exists(labels) ? Files.readAllBytes(labels) : null);
-        HttpResponse<String> r = server.post("/ingest?name=" + app + "&spyName=javaspy&format=jfr&from=" + (until - 10)
+        HttpResponse<byte[]> r = server.post("/ingest?name=" + app + "&spyName=javaspy&format=jfr&from=" + (until - 10)
             + "&until=" + until, Multiparts.CONTENT_TYPE, body);
-        assertThat(r.statusCode()).as("%s: %s", app, r.body()).isEqualTo(200);
+        assertThat(r.statusCode()).as("%s: %s", app, TestServer.text(r)).isEqualTo(200);
       }
     }
   }
@@ -68,7 +69,7 @@ class JfrGoldenIT {
   }
 
   static List<String> expectedFiles() throws IOException {
-    try (Stream<Path> files = Files.list(TestFiles.path("expected/jfr-pprof"))) {
+    try (Stream<Path> files = Files.list(TestProfiles.testdata().resolve("expected/jfr-pprof"))) {
       return files.map(p -> p.getFileName().toString()).sorted().toList();
     }
   }
@@ -82,10 +83,10 @@ class JfrGoldenIT {
     String thread = THREAD_BY_HASH.get(rest.substring(dot + 1));
     assertThat(thread).as("selector hash of %s", file).isNotNull();
     String selector = "{service_name=\"" + app + "\"" + (thread.isEmpty() ? "" : ", thread_name=\"" + thread + "\"") + "}";
-    Profile expected = PprofReader.parse(TestFiles.bytes("expected/jfr-pprof/" + file), 64 << 20);
+    Profile expected = PprofReader.parse(JfrQueries.testdata("expected/jfr-pprof/" + file), 64 << 20);
 
-    Profile actual = server.selectMergeProfile(profileType(rest.substring(0, dot), expected), selector, startMillis,
-        System.currentTimeMillis() + 60_000);
+    Profile actual = JfrQueries.selectMergeProfile(server, profileType(rest.substring(0, dot), expected), selector,
+        startMillis, System.currentTimeMillis() + 60_000);
 
     assertThat(actual.getSampleTypeCount()).isEqualTo(1);
     List<String> want = Collapsed.collapsed(expected, 0);
@@ -94,16 +95,16 @@ class JfrGoldenIT {
   }
 
   @Test
-  void corruptedRecordingIs422AndStoresNothing() {
-    byte[] jfr = TestFiles.gunzip(TestFiles.bytes("jfr/cortex-dev-01__kafka-0__cpu__0.jfr.gz"));
+  void corruptedRecordingIs422AndStoresNothing() throws Exception {
+    byte[] jfr = TestProfiles.gunzipIfNeeded(JfrQueries.testdata("jfr/cortex-dev-01__kafka-0__cpu__0.jfr.gz"));
     jfr[0] = 0;
 
-    HttpResponse<String> r = server.post("/ingest?name=corrupted&spyName=javaspy&format=jfr", Multiparts.CONTENT_TYPE,
+    HttpResponse<byte[]> r = server.post("/ingest?name=corrupted&spyName=javaspy&format=jfr", Multiparts.CONTENT_TYPE,
         Multiparts.files("jfr", jfr));
 
-    assertThat(r.statusCode()).as(r.body()).isEqualTo(422);
-    assertThat(r.body()).contains("cannot be read");
-    Profile stored = server.selectMergeProfile("process_cpu:cpu:nanoseconds:cpu:nanoseconds",
+    assertThat(r.statusCode()).as(TestServer.text(r)).isEqualTo(422);
+    assertThat(TestServer.text(r)).contains("cannot be read");
+    Profile stored = JfrQueries.selectMergeProfile(server, "process_cpu:cpu:nanoseconds:cpu:nanoseconds",
         "{service_name=\"corrupted\"}", startMillis, System.currentTimeMillis() + 60_000);
     assertThat(stored.getSampleCount()).isZero();
   }
