@@ -2,6 +2,7 @@ package io.flarestack.distributor.ingest.jfr;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.flarestack.common.config.ConfigLoader;
 import io.flarestack.common.limits.Limits;
 import io.flarestack.common.server.http.HttpResponse;
 import io.flarestack.distributor.testing.HttpRequests;
@@ -9,6 +10,8 @@ import io.flarestack.distributor.testing.TestData;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -65,19 +68,15 @@ class JfrBadInputTest {
   void recordingOverTheConfiguredLimitIs413NamingIt() throws Exception {
     f = new JfrFixture(spill, new JfrConfig("", 400_000), Limits.defaults());
 
-    assertRefused(f.postJfr(QUERY + "&x=1", TestData.bytes("jfr/dump2.jfr.gz"), null), 413,
+    assertRefused(f.postJfr(QUERY, TestData.bytes("jfr/dump2.jfr.gz"), null), 413,
         "too large", "400000 bytes", "-distributor.jfr-max-size-bytes");
   }
 
   @Test
   void uncompressedRecordingOverTheDerivedLimitIs413NamingIt() throws Exception {
-    Limits small = Limits.defaults();
     // 8 x max_profile_size_bytes = 8 x 90000: dump2 (785138 bytes raw) does not fit, cpu__0 (149 kB) does
-    small = new Limits(small.ingestionRateMb(), small.ingestionBurstSizeMb(), small.ingestionBodyLimitBytes(),
-        small.maxLabelNameLength(), small.maxLabelValueLength(), small.maxLabelNamesPerSeries(), 90_000,
-        small.maxProfileStacktraceSamples(), small.maxProfileStacktraceSampleLabels(), small.maxProfileStacktraceDepth(),
-        small.maxProfileSymbolValueLength(), small.rejectOlderThan(), small.rejectNewerThan(), small.maxQueryLookback(),
-        small.maxQueryLength(), small.maxFlameGraphNodesDefault(), small.maxFlameGraphNodesMax());
+    Limits small = Limits.from(ConfigLoader.load(Limits.options(), List.of("-validation.max-profile-size-bytes=90000"),
+        Map.of()));
     f = new JfrFixture(spill, JfrConfig.defaults(), small);
 
     byte[] raw = TestData.gunzipped(TestData.bytes("jfr/dump2.jfr.gz"));
