@@ -12,7 +12,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -46,6 +45,10 @@ public abstract class AbstractBucketContractTest {
     LAST_MODIFIED,
     /** A key may also be the directory of other keys ({@code a} and {@code a/b}), as in object stores. */
     KEY_ALSO_A_DIRECTORY,
+    /** Keys may contain characters URLs escape: {@code % + & = ? #}. */
+    URL_SPECIAL_CHARACTERS_IN_KEYS,
+    /** An upload that fails leaves no trace: the key neither exists nor is listed. */
+    FAILED_UPLOAD_INVISIBLE,
   }
 
   private Bucket bucket;
@@ -285,9 +288,9 @@ public abstract class AbstractBucketContractTest {
     put("a/b", "below");
 
     if (missingCapabilities().contains(Capability.KEY_ALSO_A_DIRECTORY)) {
-      assertThatThrownBy(() -> put("a", "beside")).isInstanceOf(IOException.class).hasMessageContaining("\"a\"");
+      assertThatThrownBy(() -> put("a", "beside")).isInstanceOf(IOException.class);
       put("c", "file");
-      assertThatThrownBy(() -> put("c/d", "below")).isInstanceOf(IOException.class).hasMessageContaining("\"c/d\"");
+      assertThatThrownBy(() -> put("c/d", "below")).isInstanceOf(IOException.class);
       assertThat(bucket.list("", true)).containsExactly("a/b", "c");
       return;
     }
@@ -341,8 +344,8 @@ public abstract class AbstractBucketContractTest {
   }
 
   @Test
-  void keysWithUnicodeSpacesAndUrlSpecialCharacters() throws IOException {
-    String key = "tenant one/プロファイル/größe 100% + a&b=c.bin";
+  void keysWithUnicodeAndSpaces() throws IOException {
+    String key = "tenant one/プロファイル/größe ä.bin";
     put(key, "unicode");
 
     assertThat(bucket.exists(key)).isTrue();
@@ -353,6 +356,26 @@ public abstract class AbstractBucketContractTest {
     assertThat(bucket.list("tenant one/", false)).containsExactly("tenant one/プロファイル/");
     assertThat(bucket.list("tenant one/プロファイル/", false)).containsExactly(key);
     assertThat(bucket.list("", true)).containsExactly(key);
+
+    bucket.delete(key);
+
+    assertThat(bucket.exists(key)).isFalse();
+  }
+
+  @Test
+  void keysWithUrlSpecialCharacters() throws IOException {
+    String key = "dir/100% + a&b=c?d#e.bin";
+    if (missingCapabilities().contains(Capability.URL_SPECIAL_CHARACTERS_IN_KEYS)) {
+      assertThatThrownBy(() -> put(key, "special")).isInstanceOf(IOException.class);
+      return;
+    }
+    put(key, "special");
+
+    assertThat(bucket.exists(key)).isTrue();
+    assertThat(read(key)).isEqualTo("special");
+    assertThat(readRange(key, 1, 3)).isEqualTo("pec");
+    assertThat(bucket.list("dir/", false)).containsExactly(key);
+    assertThat(bucket.list("dir/100%", true)).containsExactly(key);
 
     bucket.delete(key);
 
@@ -411,8 +434,7 @@ public abstract class AbstractBucketContractTest {
     assertThatThrownBy(() -> bucket.upload("short", pattern(1, 100), 101))
         .isInstanceOf(IOException.class).hasMessageContaining("100 of the declared 101 bytes");
 
-    assertThat(existsQuietly("short")).isFalse();
-    assertThat(listQuietly()).isEmpty();
+    assertLeftNoTrace("short");
   }
 
   @Test
@@ -420,8 +442,7 @@ public abstract class AbstractBucketContractTest {
     assertThatThrownBy(() -> bucket.upload("dir/long", pattern(1, 101), 100))
         .isInstanceOf(IOException.class).hasMessageContaining("longer than the declared 100 bytes");
 
-    assertThat(existsQuietly("dir/long")).isFalse();
-    assertThat(listQuietly()).isEmpty();
+    assertLeftNoTrace("dir/long");
   }
 
   @Test
@@ -448,22 +469,16 @@ public abstract class AbstractBucketContractTest {
     }
   }
 
-  private boolean existsQuietly(String key) {
+  private void assertLeftNoTrace(String key) {
     try {
-      return bucket.exists(key);
+      if (missingCapabilities().contains(Capability.FAILED_UPLOAD_INVISIBLE)) {
+        assertThat(bucket.list("", true)).containsExactly(key);
+      } else {
+        assertThat(bucket.exists(key)).isFalse();
+        assertThat(bucket.list("", true)).isEmpty();
+      }
     } catch (IOException e) {
       throw new AssertionError(e);
     }
   }
-
-  private List<String> listQuietly() {
-    try {
-      return bucket.list("", true);
-    } catch (IOException e) {
-      throw new AssertionError(e);
-    }
-  }
-
-  /** Upper bound for a backend's reads in these tests. */
-  protected static final Duration TIMEOUT = Duration.ofSeconds(60);
 }
