@@ -5,6 +5,7 @@ import io.flarestack.common.config.ConfigLoader;
 import io.flarestack.common.config.ConfigValues;
 import io.flarestack.common.config.Option;
 import io.flarestack.common.limits.Limits;
+import io.flarestack.common.objstore.BucketConfig;
 import io.flarestack.common.server.ServerConfig;
 import io.flarestack.compactor.CompactorConfig;
 import io.flarestack.distributor.DistributorConfig;
@@ -53,6 +54,7 @@ public record FlarestackConfig(
     all.addAll(QuerySchedulerConfig.options());
     all.addAll(StoreGatewayConfig.options());
     all.addAll(CompactorConfig.options());
+    all.addAll(BucketConfig.options());
     return List.copyOf(all);
   }
 
@@ -64,7 +66,7 @@ public record FlarestackConfig(
   public static FlarestackConfig load(List<String> args, Map<String, String> env) throws ConfigException {
     ConfigValues v = ConfigLoader.load(options(), args, env);
     FlarestackConfig config = from(v);
-    List<String> problems = config.validate();
+    List<String> problems = config.validate(env);
     if (!problems.isEmpty()) {
       throw new ConfigException(problems);
     }
@@ -78,13 +80,15 @@ public record FlarestackConfig(
         IngesterRingConfig.from(v), DistributorConfig.from(v), IngesterConfig.from(v));
   }
 
-  List<String> validate() {
+  /** Every cross-component problem; {@code env} supplies credentials the storage options may leave empty. */
+  List<String> validate(Map<String, String> env) {
     List<String> problems = new ArrayList<>(Targets.validate(targets));
     if (!List.of("debug", "info", "warn", "error").contains(logLevel.toLowerCase(Locale.ROOT))) {
       problems.add(LOG_LEVEL.describe() + ": unknown level \"" + logLevel + "\"; use debug, info, warn or error");
     }
     problems.addAll(ingesterRing.validate());
     problems.addAll(CompactorConfig.validate(values));
+    problems.addAll(BucketConfig.validate(values, env));
     for (Option<Integer> port : List.of(ServerConfig.HTTP_LISTEN_PORT, ServerConfig.GRPC_LISTEN_PORT)) {
       int p = values.get(port);
       if (p < 0 || p > 65535) {
