@@ -4,6 +4,8 @@ import com.google.cloud.storage.contrib.nio.testing.LocalStorageHelper;
 import io.flarestack.common.objstore.AbstractBucketContractTest;
 import io.flarestack.common.objstore.Bucket;
 import java.util.Set;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 
 /**
  * The bucket contract against google-cloud-nio's {@link LocalStorageHelper}, an in-memory fake
@@ -24,6 +26,14 @@ import java.util.Set;
  * </ul>
  */
 class GcsBucketIT extends AbstractBucketContractTest {
+  // The fake builds an API client per call, each warning that it has no application name.
+  private static final Logger API_CLIENT_LOG =
+      Logger.getLogger("com.google.api.client.googleapis.services.AbstractGoogleClient");
+
+  static {
+    API_CLIENT_LOG.setLevel(Level.SEVERE);
+  }
+
   @Override
   protected Set<Capability> missingCapabilities() {
     return Set.of(Capability.FAILED_UPLOAD_INVISIBLE, Capability.URL_SPECIAL_CHARACTERS_IN_KEYS);
