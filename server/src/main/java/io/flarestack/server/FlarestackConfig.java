@@ -64,13 +64,7 @@ public record FlarestackConfig(
    * @throws ConfigException with every problem found
    */
   public static FlarestackConfig load(List<String> args, Map<String, String> env) throws ConfigException {
-    ConfigValues v = ConfigLoader.load(options(), args, env);
-    FlarestackConfig config = from(v);
-    List<String> problems = config.validate(env);
-    if (!problems.isEmpty()) {
-      throw new ConfigException(problems);
-    }
-    return config;
+    return from(ConfigLoader.load(options(), args, env, values -> validate(values, env)));
   }
 
   static FlarestackConfig from(ConfigValues v) {
@@ -80,13 +74,17 @@ public record FlarestackConfig(
         IngesterRingConfig.from(v), DistributorConfig.from(v), IngesterConfig.from(v));
   }
 
-  /** Every cross-component problem; {@code env} supplies credentials the storage options may leave empty. */
-  List<String> validate(Map<String, String> env) {
-    List<String> problems = new ArrayList<>(Targets.validate(targets));
+  /**
+   * Cross-field and cross-component checks over raw values, so no record constructor throws first;
+   * {@code env} supplies credentials the storage options may leave empty.
+   */
+  static List<String> validate(ConfigValues values, Map<String, String> env) {
+    List<String> problems = new ArrayList<>(Targets.validate(values.get(TARGET)));
+    String logLevel = values.get(LOG_LEVEL);
     if (!List.of("debug", "info", "warn", "error").contains(logLevel.toLowerCase(Locale.ROOT))) {
       problems.add(LOG_LEVEL.describe() + ": unknown level \"" + logLevel + "\"; use debug, info, warn or error");
     }
-    problems.addAll(ingesterRing.validate());
+    problems.addAll(IngesterRingConfig.from(values).validate());
     problems.addAll(CompactorConfig.validate(values));
     problems.addAll(BucketConfig.validate(values, env));
     for (Option<Integer> port : List.of(ServerConfig.HTTP_LISTEN_PORT, ServerConfig.GRPC_LISTEN_PORT)) {
@@ -95,6 +93,7 @@ public record FlarestackConfig(
         problems.add(port.describe() + ": port " + p + " is outside 0-65535");
       }
     }
+    Limits limits = Limits.from(values);
     if (limits.maxFlameGraphNodesDefault() > limits.maxFlameGraphNodesMax()) {
       problems.add(Limits.MAX_FLAMEGRAPH_NODES_DEFAULT.describe() + ": default " + limits.maxFlameGraphNodesDefault()
           + " exceeds the maximum " + limits.maxFlameGraphNodesMax());

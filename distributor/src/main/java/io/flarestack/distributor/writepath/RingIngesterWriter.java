@@ -12,6 +12,7 @@ import io.flarestack.common.ring.Operation;
 import io.flarestack.common.ring.ReplicationSet;
 import io.flarestack.common.ring.Ring;
 import io.flarestack.common.ring.RingHash;
+import io.flarestack.common.tenant.Tenant;
 import io.grpc.Context;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -38,6 +39,18 @@ public final class RingIngesterWriter implements IngesterWriter {
 
   @Override
   public void push(String tenant, PushRequest request) {
+    // The tenant travels to the ingester as X-Scope-OrgID from the call context; bind the one
+    // given here, since legacy HTTP callers have no gRPC context of their own.
+    Context tenantContext = Context.current().withValue(Tenant.CONTEXT_KEY, tenant);
+    Context previous = tenantContext.attach();
+    try {
+      write(tenant, request);
+    } finally {
+      tenantContext.detach(previous);
+    }
+  }
+
+  private void write(String tenant, PushRequest request) {
     Map<String, PushRequest.Builder> byService = new LinkedHashMap<>();
     for (ProfileSeries s : request.getSeriesList()) {
       byService.computeIfAbsent(serviceName(s.getLabelsList()), k -> PushRequest.newBuilder()).addSeries(s);

@@ -346,15 +346,22 @@ class IngestHandlerTest {
   }
 
   @Test
-  void formatsThatComeLaterAre422AndUnknownFormatsAre400() throws Exception {
+  void jfrIs422ForNowMalformedBinaryAndSpeedscopeBodiesAre400AndUnknownFormatsAre400() throws Exception {
     start();
-    for (String f : List.of("jfr", "speedscope", "trie", "tree")) {
+    HttpResponse jfr = post("name=app&format=jfr", new byte[] {1});
+    assertThat(jfr.status()).isEqualTo(422);
+    assertThat(body(jfr)).contains("format jfr is not supported yet");
+    for (String f : List.of("trie", "tree")) {
       HttpResponse r = post("name=app&format=" + f, new byte[] {1});
-      assertThat(r.status()).isEqualTo(422);
-      assertThat(body(r)).contains("format " + f + " is not supported yet");
+      assertThat(r.status()).isEqualTo(400);
+      assertThat(body(r)).contains("malformed " + f + " body");
     }
-    HttpResponse trie = post("name=app", new byte[] {1}, "Content-Type", "binary/octet-stream+trie");
-    assertThat(body(trie)).contains("format trie is not supported yet");
+    HttpResponse trie = post("name=app", new byte[] {(byte) 0x85}, "Content-Type", "binary/octet-stream+trie");
+    assertThat(trie.status()).isEqualTo(400);
+    assertThat(body(trie)).contains("malformed trie body");
+    HttpResponse speedscope = post("name=app&format=speedscope", new byte[] {1});
+    assertThat(speedscope.status()).isEqualTo(400);
+    assertThat(body(speedscope)).contains("not valid JSON");
 
     HttpResponse unknown = post("name=app&format=xml", new byte[] {1});
     assertThat(unknown.status()).isEqualTo(400);
