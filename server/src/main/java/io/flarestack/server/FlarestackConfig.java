@@ -9,6 +9,7 @@ import io.flarestack.common.objstore.BucketConfig;
 import io.flarestack.common.server.ServerConfig;
 import io.flarestack.compactor.CompactorConfig;
 import io.flarestack.distributor.DistributorConfig;
+import io.flarestack.distributor.ingest.jfr.JfrConfig;
 import io.flarestack.ingester.IngesterConfig;
 import io.flarestack.queryfrontend.QueryFrontendConfig;
 import io.flarestack.queryscheduler.QuerySchedulerConfig;
@@ -49,6 +50,7 @@ public record FlarestackConfig(
     all.addAll(Limits.options());
     all.addAll(IngesterRingConfig.options());
     all.addAll(DistributorConfig.options());
+    all.addAll(JfrConfig.options());
     all.addAll(IngesterConfig.options());
     all.addAll(QueryFrontendConfig.options());
     all.addAll(QuerySchedulerConfig.options());

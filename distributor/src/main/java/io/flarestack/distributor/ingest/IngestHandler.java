@@ -19,6 +19,7 @@ import io.flarestack.common.server.http.HttpRequest;
 import io.flarestack.common.server.http.HttpResponse;
 import io.flarestack.common.tenant.Tenant;
 import io.flarestack.distributor.Distributor;
+import io.flarestack.distributor.ingest.jfr.JfrIngest;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -38,10 +39,10 @@ import java.util.UUID;
  * body, raw or gzip; a multipart body is not unpacked), {@code speedscope}, then a
  * {@code multipart/form-data} body is a pprof form (file parts {@code profile},
  * {@code sample_type_config}; {@code prev_profile} is refused, see {@link PprofUploads}), and anything
- * else is folded text. {@code jfr} answers 422 for now (a 4xx, so agents do not retry); any other
- * unknown {@code format} value answers 400. The text, binary and speedscope formats share one
- * conversion: stacks with counts, typed by the app name's last dot-separated part
- * ({@link LegacyProfileType}), scaled by {@code sampleRate} ({@link TextProfiles}).
+ * else is folded text; any other unknown {@code format} value answers 400. {@code jfr} goes to
+ * {@link JfrIngest}. The text, binary and speedscope formats share one conversion: stacks with
+ * counts, typed by the app name's last dot-separated part ({@link LegacyProfileType}), scaled by
+ * {@code sampleRate} ({@link TextProfiles}).
  *
  * <p>Statuses: 200 with an empty body on success; 400 for a bad {@code name}; 401 without a
  * tenant when multitenancy is on; 413 for a body over the ingestion body limit; on the pprof
@@ -51,27 +52,26 @@ import java.util.UUID;
  */
 public final class IngestHandler implements HttpHandler {
   private static final String SUPPORTED =
-      "pprof, lines, folded (also \"collapsed\" and \"groups\", the default), trie, tree, speedscope; jfr is not supported yet";
+      "pprof, jfr, lines, folded (also \"collapsed\" and \"groups\", the default), trie, tree, speedscope";
 
   private final Distributor distributor;
   private final boolean multitenancyEnabled;
   private final Clock clock;
   private final TenantLimits limits;
+  private final JfrIngest jfr;
 
-  public IngestHandler(Distributor distributor, boolean multitenancyEnabled, Clock clock, TenantLimits limits) {
+  public IngestHandler(Distributor distributor, boolean multitenancyEnabled, Clock clock, TenantLimits limits,
+      JfrIngest jfr) {
     this.distributor = requireNonNull(distributor, "distributor is null");
     this.multitenancyEnabled = multitenancyEnabled;
     this.clock = requireNonNull(clock, "clock is null");
     this.limits = requireNonNull(limits, "limits is null");
+    this.jfr = requireNonNull(jfr, "jfr is null");
   }
 
   /** The body formats of {@code /ingest}. */
   enum Format {
     FOLDED, LINES, PPROF, PPROF_MULTIPART, TRIE, TREE, JFR, SPEEDSCOPE;
-
-    boolean supported() {
-      return this != JFR;
-    }
 
     boolean pprof() {
       return this == PPROF || this == PPROF_MULTIPART;
@@ -95,10 +95,6 @@ public final class IngestHandler implements HttpHandler {
     } catch (FlarestackException e) {
       return HttpResponse.error(e);
     }
-    if (!format.supported()) {
-      return HttpResponse.error(422, new FlarestackException(ErrorCode.UNIMPLEMENTED,
-          "format " + format.name().toLowerCase(Locale.ROOT) + " is not supported yet"));
-    }
     if (name.hasProfileId()) {
       return HttpResponse.empty(200); // Pyroscope drops these uploads silently
     }
@@ -114,6 +110,9 @@ public final class IngestHandler implements HttpHandler {
     long until = AtTime.parseNanos(request.param("until"), nowNanos);
     String spy = request.param("spyName");
     spy = spy == null || spy.isEmpty() ? "unknown" : spy;
+    if (format == Format.JFR) {
+      return jfr.ingest(tenant, request, name, spy, from, until, sampleRate(request.param("sampleRate")), l);
+    }
     try {
       PushRequest push = format.pprof()
           ? pprofRequest(request, format, name, spy, from, l)

@@ -11,6 +11,8 @@ import io.flarestack.common.limits.TenantLimits;
 import io.flarestack.common.server.http.HttpResponse;
 import io.flarestack.distributor.Distributor;
 import io.flarestack.distributor.DistributorConfig;
+import io.flarestack.distributor.ingest.jfr.JfrConfig;
+import io.flarestack.distributor.ingest.jfr.JfrIngest;
 import io.flarestack.distributor.testing.HttpRequests;
 import io.flarestack.distributor.testing.MutableClock;
 import io.flarestack.distributor.testing.Pprofs;
@@ -41,9 +43,11 @@ class IngestHandlerTest {
 
   private void start(boolean multitenancy, Limits limits) throws Exception {
     TenantLimits tenantLimits = TenantLimits.fixed(limits);
-    distributor = new Distributor(DistributorConfig.defaults(), tenantLimits, writer, clock, new SimpleMeterRegistry());
+    SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    distributor = new Distributor(DistributorConfig.defaults(), tenantLimits, writer, clock, registry);
     distributor.start();
-    handler = new IngestHandler(distributor, multitenancy, clock, tenantLimits);
+    handler = new IngestHandler(distributor, multitenancy, clock, tenantLimits,
+        new JfrIngest(distributor, JfrConfig.defaults(), registry));
   }
 
   private void start() throws Exception {
@@ -346,11 +350,10 @@ class IngestHandlerTest {
   }
 
   @Test
-  void jfrIs422ForNowMalformedBinaryAndSpeedscopeBodiesAre400AndUnknownFormatsAre400() throws Exception {
+  void corruptJfrIs422MalformedBinaryAndSpeedscopeBodiesAre400AndUnknownFormatsAre400() throws Exception {
     start();
     HttpResponse jfr = post("name=app&format=jfr", new byte[] {1});
     assertThat(jfr.status()).isEqualTo(422);
-    assertThat(body(jfr)).contains("format jfr is not supported yet");
     for (String f : List.of("trie", "tree")) {
       HttpResponse r = post("name=app&format=" + f, new byte[] {1});
       assertThat(r.status()).isEqualTo(400);
@@ -366,7 +369,7 @@ class IngestHandlerTest {
     HttpResponse unknown = post("name=app&format=xml", new byte[] {1});
     assertThat(unknown.status()).isEqualTo(400);
     assertThat(body(unknown)).contains("\"code\":\"invalid_argument\"").contains("unknown format \\\"xml\\\"")
-        .contains("pprof, lines, folded");
+        .contains("pprof, jfr, lines, folded");
     assertThat(writer.writes()).isEmpty();
   }
 
