@@ -6,51 +6,78 @@ import io.flarestack.api.ingester.v1.PushRequest;
 import io.flarestack.common.errors.ErrorCode;
 import io.flarestack.common.errors.FlarestackException;
 import io.flarestack.common.lifecycle.AbstractService;
+import io.flarestack.common.objstore.Bucket;
+import io.flarestack.common.query.ProfileSource;
+import io.flarestack.ingester.flush.LocalStore;
 import io.flarestack.ingester.head.Head;
-import io.flarestack.ingester.head.PreparedBatch;
-import io.flarestack.ingester.head.TenantHead;
-import io.flarestack.ingester.query.HeadQuerier;
+import io.flarestack.ingester.head.PreparedPush;
 import io.flarestack.ingester.wal.Wal;
 import io.flarestack.ingester.wal.WalPosition;
 import io.flarestack.ingester.wal.WalRecord;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Collection;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The ingester component: owns the in-memory {@link Head} and its write-ahead log, and answers
- * pushes and head queries.
+ * The ingester component: owns the in-memory {@link Head}, its write-ahead log and its local
+ * blocks, and answers pushes and queries for recent data.
  *
  * <p>Durability: a push is validated against the head first (a rejected push is never logged),
  * then appended to the log and fsynced together with concurrent pushes (group commit), and only
  * then committed to the head and acknowledged. At start the log is replayed into the head before
- * the service reports RUNNING, so every acknowledged push survives a crash. Thread-safe.
+ * the service reports RUNNING, so every acknowledged push survives a crash. Head windows are cut
+ * into blocks once they end (and at shutdown), written locally, uploaded, and the log segments
+ * they cover deleted ({@link LocalStore}). Thread-safe.
  */
 public final class Ingester extends AbstractService {
   private static final Logger log = LoggerFactory.getLogger(Ingester.class);
 
   private final IngesterConfig config;
+  private final Bucket bucket;
+  private final Clock clock;
   private final MeterRegistry registry;
   private final Head head;
-  private final HeadQuerier querier = new HeadQuerier();
   private final ConcurrentHashMap<String, CommitOrder> commitOrders = new ConcurrentHashMap<>();
+  // Pushes hold it for reading from prepare to commit; cutting heads and truncating the log
+  // take it for writing, so neither sees a push half done.
+  private final ReentrantReadWriteLock pushLock = new ReentrantReadWriteLock();
   private final Counter replayFailures;
   private DataDirLock dirLock;
   private Wal wal;
+  private LocalStore store;
+  private ScheduledExecutorService flushThread;
 
-  public Ingester(IngesterConfig config, MeterRegistry registry) {
+  /**
+   * @param bucket where blocks are uploaded; null keeps them on local disk only
+   */
+  public Ingester(IngesterConfig config, Bucket bucket, Clock clock, MeterRegistry registry) {
     super("ingester");
     this.config = requireNonNull(config, "config is null");
+    this.bucket = bucket;
+    this.clock = requireNonNull(clock, "clock is null");
     this.registry = requireNonNull(registry, "registry is null");
-    this.head = new Head(config.maxLocalSeriesPerTenant(), registry);
+    this.head = new Head(config.maxLocalSeriesPerTenant(), config.maxBlockDuration(), registry);
     this.replayFailures = Counter.builder("pyroscope.ingester.wal.replay.failures")
         .description("Logged pushes the head rejected on replay (e.g. after a series limit was lowered).")
         .register(registry);
+  }
+
+  /** An ingester without object storage (blocks stay local), on the system clock. */
+  public Ingester(IngesterConfig config, MeterRegistry registry) {
+    this(config, null, Clock.systemUTC(), registry);
   }
 
   public IngesterConfig config() {
@@ -59,10 +86,6 @@ public final class Ingester extends AbstractService {
 
   public Head head() {
     return head;
-  }
-
-  public HeadQuerier querier() {
-    return querier;
   }
 
   /**
@@ -80,32 +103,51 @@ public final class Ingester extends AbstractService {
     if (request.getSeriesCount() == 0) {
       return;
     }
-    TenantHead th = head.tenant(tenant);
-    PreparedBatch batch = th.prepare(request.getSeriesList());
-    if (batch.profileCount() == 0) {
-      return;
-    }
-    byte[] record = new WalRecord(tenant, request).encode();
-    CommitOrder order = commitOrders.computeIfAbsent(tenant, t -> new CommitOrder());
-    long ticket;
-    CompletableFuture<WalPosition> durable;
-    synchronized (order) {
-      ticket = order.take();
-      durable = wal.append(record);
-    }
+    pushLock.readLock().lock();
     try {
-      durable.join();
-    } catch (CompletionException e) {
-      order.skip(ticket);
-      throw FlarestackException.from(e.getCause() != null ? e.getCause() : e);
+      PreparedPush prepared = head.prepare(tenant, request, Head.WindowFilter.ALL);
+      if (prepared.profileCount() == 0) {
+        return;
+      }
+      byte[] record = new WalRecord(tenant, request).encode();
+      CommitOrder order = commitOrders.computeIfAbsent(tenant, t -> new CommitOrder());
+      long ticket;
+      CompletableFuture<WalPosition> durable;
+      synchronized (order) {
+        ticket = order.take();
+        durable = wal.append(record);
+      }
+      WalPosition position;
+      try {
+        position = durable.join();
+      } catch (CompletionException e) {
+        order.skip(ticket);
+        throw FlarestackException.from(e.getCause() != null ? e.getCause() : e);
+      }
+      order.commit(ticket, () -> head.commit(prepared, position.segment()));
+    } finally {
+      pushLock.readLock().unlock();
     }
-    order.commit(ticket, () -> th.commit(batch));
   }
 
-  /** The tenant's head for reading, or null when it has no data. */
-  public TenantHead headForRead(String tenant) {
+  /**
+   * What a query of the tenant reads: its head windows and local blocks, minus the blocks in
+   * {@code excludeBlocks} (read from the store-gateways instead).
+   */
+  public List<ProfileSource> sources(String tenant, Collection<String> excludeBlocks) {
     requireRunning();
-    return head.find(tenant);
+    return store.sources(tenant, excludeBlocks);
+  }
+
+  /** The flusher's local side (tests and tools). */
+  public LocalStore store() {
+    return store;
+  }
+
+  /** Runs one flush pass now (tests; the flush thread runs them periodically). */
+  public void flushNow() {
+    requireRunning();
+    store.tick();
   }
 
   private void requireRunning() {
@@ -119,10 +161,12 @@ public final class Ingester extends AbstractService {
   protected void doStart() throws IOException {
     dirLock = DataDirLock.acquire(config.dataPath());
     wal = Wal.open(config.walDir(), config.walSegmentBytes(), registry);
+    store = LocalStore.open(config, head, wal, bucket, pushLock, clock, registry);
     long started = System.nanoTime();
     long replayed = wal.replay((lsn, segment, record) -> {
       try {
-        head.append(record.tenant(), record.request());
+        head.commit(head.prepare(record.tenant(), record.request(),
+            (tenant, window) -> !store.covered(tenant, window, lsn)), segment);
       } catch (FlarestackException e) {
         replayFailures.increment();
         log.error("write-ahead log record LSN {} (tenant {}) was rejected on replay: {}", lsn, record.tenant(),
@@ -132,12 +176,36 @@ public final class Ingester extends AbstractService {
     if (replayed > 0) {
       log.info("replayed {} pushes from the write-ahead log in {} ms", replayed, (System.nanoTime() - started) / 1_000_000);
     }
-    wal.start(0);
+    wal.start(store.lsnFloor());
+    flushThread = Executors.newSingleThreadScheduledExecutor(r -> {
+      Thread t = new Thread(r, "ingester-flush");
+      t.setDaemon(true);
+      return t;
+    });
+    long period = flushPeriod().toMillis();
+    flushThread.scheduleWithFixedDelay(store::tick, period, period, TimeUnit.MILLISECONDS);
+  }
+
+  /** How often the flusher looks for ended windows: a fraction of the window, 100 ms to 10 s. */
+  private Duration flushPeriod() {
+    long ms = config.maxBlockDuration().toMillis() / 8;
+    return Duration.ofMillis(Math.max(100, Math.min(ms, 10_000)));
   }
 
   @Override
   protected void doStop() throws IOException {
     try {
+      if (flushThread != null) {
+        flushThread.shutdown();
+        try {
+          flushThread.awaitTermination(60, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      }
+      if (store != null && wal != null) {
+        store.flushAll();
+      }
       if (wal != null) {
         wal.close();
       }

@@ -9,6 +9,7 @@ import io.flarestack.api.ingester.v1.MergeTreeRequest;
 import io.flarestack.api.ingester.v1.MergeTreeResponse;
 import io.flarestack.api.ingester.v1.PushRequest;
 import io.flarestack.api.ingester.v1.PushResponse;
+import io.flarestack.api.ingester.v1.SelectProfilesRequest;
 import io.flarestack.api.ingester.v1.SelectSeriesRequest;
 import io.flarestack.api.ingester.v1.SelectSeriesResponse;
 import io.flarestack.api.querier.v1.ProfileTypesRequest;
@@ -21,18 +22,23 @@ import io.flarestack.api.types.v1.LabelNamesRequest;
 import io.flarestack.api.types.v1.LabelNamesResponse;
 import io.flarestack.api.types.v1.LabelValuesRequest;
 import io.flarestack.api.types.v1.LabelValuesResponse;
+import io.flarestack.common.query.ProfileSource;
+import io.flarestack.common.query.QueryEngine;
 import io.flarestack.common.server.grpc.GrpcCalls;
 import io.flarestack.common.tenant.Tenant;
-import io.flarestack.ingester.head.TenantHead;
 import io.grpc.stub.StreamObserver;
+import java.util.HashSet;
+import java.util.List;
 
 /**
  * The gRPC binding of the ingester's internal protocol. The tenant comes from the call context
- * (resolved by the tenant server interceptor); errors map to statuses through
- * {@link GrpcCalls#unary}. Thread-safe.
+ * (resolved by the tenant server interceptor); reads go through the shared {@link QueryEngine}
+ * over the tenant's head windows and local blocks (minus {@code exclude_blocks}); errors map to
+ * statuses through {@link GrpcCalls#unary}. Thread-safe.
  */
 public final class IngesterServiceImpl extends IngesterServiceGrpc.IngesterServiceImplBase {
   private final Ingester ingester;
+  private final QueryEngine engine = new QueryEngine();
 
   public IngesterServiceImpl(Ingester ingester) {
     this.ingester = requireNonNull(ingester, "ingester is null");
@@ -48,45 +54,49 @@ public final class IngesterServiceImpl extends IngesterServiceGrpc.IngesterServi
 
   @Override
   public void profileTypes(ProfileTypesRequest request, StreamObserver<ProfileTypesResponse> observer) {
-    GrpcCalls.unary(observer, () -> ingester.querier().profileTypes(head(), request));
+    GrpcCalls.unary(observer, () -> engine.profileTypes(sources(), request));
   }
 
   @Override
   public void labelNames(LabelNamesRequest request, StreamObserver<LabelNamesResponse> observer) {
-    GrpcCalls.unary(observer, () -> ingester.querier().labelNames(head(), request));
+    GrpcCalls.unary(observer, () -> engine.labelNames(sources(), request));
   }
 
   @Override
   public void labelValues(LabelValuesRequest request, StreamObserver<LabelValuesResponse> observer) {
-    GrpcCalls.unary(observer, () -> ingester.querier().labelValues(head(), request));
+    GrpcCalls.unary(observer, () -> engine.labelValues(sources(), request));
   }
 
   @Override
   public void series(SeriesRequest request, StreamObserver<SeriesResponse> observer) {
-    GrpcCalls.unary(observer, () -> ingester.querier().series(head(), request));
+    GrpcCalls.unary(observer, () -> engine.series(sources(), request));
   }
 
   @Override
   public void mergeTree(MergeTreeRequest request, StreamObserver<MergeTreeResponse> observer) {
-    GrpcCalls.unary(observer, () -> ingester.querier().mergeTree(head(), request));
+    GrpcCalls.unary(observer, () -> engine.mergeTree(sources(request.getSelect()), request));
   }
 
   @Override
   public void mergePprof(MergePprofRequest request, StreamObserver<Profile> observer) {
-    GrpcCalls.unary(observer, () -> ingester.querier().mergePprof(head(), request));
+    GrpcCalls.unary(observer, () -> engine.mergePprof(sources(request.getSelect()), request));
   }
 
   @Override
   public void selectSeries(SelectSeriesRequest request, StreamObserver<SelectSeriesResponse> observer) {
-    GrpcCalls.unary(observer, () -> ingester.querier().selectSeries(head(), request));
+    GrpcCalls.unary(observer, () -> engine.selectSeries(sources(request.getSelect()), request));
   }
 
   @Override
   public void getProfileStats(GetProfileStatsRequest request, StreamObserver<GetProfileStatsResponse> observer) {
-    GrpcCalls.unary(observer, () -> ingester.querier().profileStats(head()));
+    GrpcCalls.unary(observer, () -> engine.profileStats(sources()));
   }
 
-  private TenantHead head() {
-    return ingester.headForRead(Tenant.current());
+  private List<ProfileSource> sources() {
+    return ingester.sources(Tenant.current(), List.of());
+  }
+
+  private List<ProfileSource> sources(SelectProfilesRequest select) {
+    return ingester.sources(Tenant.current(), new HashSet<>(select.getExcludeBlocksList()));
   }
 }

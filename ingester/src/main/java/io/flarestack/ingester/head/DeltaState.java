@@ -8,20 +8,24 @@ import java.util.Arrays;
  * {@code __delta__="false"}): keeps the highest value seen per stack and turns each new profile
  * into the difference. The first profile of a series, and a profile where any stack went down
  * (a process restart), only reset the state and are not stored. Replaying the same pushes in
- * the same order rebuilds the same state, so a WAL replay needs nothing extra. Not thread-safe:
- * the owning series' lock guards it.
+ * the same order rebuilds the same state, so a WAL replay needs nothing extra.
+ *
+ * <p>Stacks are keyed by a hash of their content ({@link SymbolPartition#stackKeys}), not by
+ * stack id: a tenant keeps one state per cumulative series across its head windows, whose
+ * partitions number stacks differently, so cutting a window into a block does not cost the
+ * next profile. Thread-safe (the series of two windows may share one state).
  */
 final class DeltaState {
-  private int[] stacks = new int[0];
+  private long[] stacks = new long[0];
   private long[] highest = new long[0];
   private boolean primed;
 
   /**
-   * @param newStacks ascending, unique stack ids
+   * @param newStacks ascending, unique stack keys
    * @param newValues their cumulative values
    * @return the deltas aligned with {@code newStacks}, or null when the profile must be dropped
    */
-  long[] apply(int[] newStacks, long[] newValues) {
+  synchronized long[] apply(long[] newStacks, long[] newValues) {
     if (!primed) {
       reset(newStacks, newValues);
       primed = true;
@@ -29,7 +33,7 @@ final class DeltaState {
     }
     int pn = stacks.length;
     int nn = newStacks.length;
-    int[] outStacks = new int[pn + nn];
+    long[] outStacks = new long[pn + nn];
     long[] outHighest = new long[pn + nn];
     long[] deltas = new long[nn];
     int i = 0;
@@ -60,7 +64,7 @@ final class DeltaState {
     return deltas;
   }
 
-  private void reset(int[] newStacks, long[] newValues) {
+  private void reset(long[] newStacks, long[] newValues) {
     stacks = newStacks.clone();
     highest = newValues.clone();
   }

@@ -8,12 +8,14 @@ import io.micrometer.core.instrument.Tags;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 import java.util.function.ToDoubleFunction;
 
 /**
  * The head metrics of one tenant, named and labelled as Pyroscope's ingester exports them
- * ({@code tenant} and {@code component="ingester"} on every series). Gauges read the head's
- * lock-free snapshots at scrape time. Thread-safe.
+ * ({@code tenant} and {@code component="ingester"} on every series). Gauges sum over the
+ * tenant's heads in memory (every window, cut or not) from their lock-free snapshots at scrape
+ * time. Thread-safe.
  */
 final class HeadMetrics {
   private final MeterRegistry registry;
@@ -21,23 +23,32 @@ final class HeadMetrics {
   private final List<Meter> meters = new ArrayList<>();
   private final ConcurrentHashMap<String, Counter[]> perProfileName = new ConcurrentHashMap<>();
 
-  HeadMetrics(MeterRegistry registry, String tenant, TenantHead head) {
+  HeadMetrics(MeterRegistry registry, String tenant, Supplier<List<TenantHead>> heads) {
     this.registry = registry;
     this.tags = Tags.of("tenant", tenant, "component", "ingester");
-    gauge("pyroscope.tsdb.head.series", "Total number of series in the head block.", null, head,
+    gauge("pyroscope.tsdb.head.series", "Total number of series in the head block.", null, heads,
         h -> h.seriesCount());
-    gauge("pyroscope.head.profiles", "Total number of profiles in the head block.", null, head,
+    gauge("pyroscope.head.profiles", "Total number of profiles in the head block.", null, heads,
         h -> h.profileCount());
-    gauge("pyroscope.head.samples", "Total number of samples in the head block.", null, head,
+    gauge("pyroscope.head.samples", "Total number of samples in the head block.", null, heads,
         h -> h.sampleCount());
     for (TenantHead.Table table : TenantHead.Table.values()) {
       gauge("pyroscope.head.size", "Estimated size of the in-memory head block, per table.",
-          Tags.of("type", table.metricName()), head, h -> h.estimatedBytes(table));
+          Tags.of("type", table.metricName()), heads, h -> h.estimatedBytes(table));
     }
   }
 
-  private void gauge(String name, String help, Tags extra, TenantHead head, ToDoubleFunction<TenantHead> f) {
-    Gauge.Builder<TenantHead> b = Gauge.builder(name, head, f).description(help).tags(tags).strongReference(true);
+  private void gauge(String name, String help, Tags extra, Supplier<List<TenantHead>> heads,
+      ToDoubleFunction<TenantHead> f) {
+    ToDoubleFunction<Supplier<List<TenantHead>>> sum = s -> {
+      double total = 0;
+      for (TenantHead h : s.get()) {
+        total += f.applyAsDouble(h);
+      }
+      return total;
+    };
+    Gauge.Builder<Supplier<List<TenantHead>>> b = Gauge.builder(name, heads, sum).description(help).tags(tags)
+        .strongReference(true);
     if (extra != null) {
       b.tags(extra).baseUnit("bytes");
     }

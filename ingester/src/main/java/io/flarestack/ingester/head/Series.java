@@ -26,12 +26,15 @@ public final class Series {
   private volatile long maxTimeNanos = Long.MIN_VALUE;
   private volatile long period;
 
-  Series(int id, Labels labels, ProfileType profileType, SymbolPartition partition, boolean cumulative) {
+  /**
+   * @param delta the tenant's delta state of this label set when the series is cumulative, else null
+   */
+  Series(int id, Labels labels, ProfileType profileType, SymbolPartition partition, DeltaState delta) {
     this.id = id;
     this.labels = requireNonNull(labels, "labels is null");
     this.profileType = requireNonNull(profileType, "profileType is null");
     this.partition = requireNonNull(partition, "partition is null");
-    this.delta = cumulative ? new DeltaState() : null;
+    this.delta = delta;
   }
 
   /** Dense id within the tenant head, in creation order. */
@@ -117,9 +120,40 @@ public final class Series {
       stacks = Arrays.copyOf(s, n);
       values = Arrays.copyOf(v, n);
     }
-    long[] deltas = delta.apply(stacks, values);
-    if (deltas == null) {
+    // The state is keyed by stack content, in key order; map there and back.
+    long[] keys = partition.stackKeys(stacks);
+    Integer[] order = new Integer[keys.length];
+    for (int i = 0; i < order.length; i++) {
+      order[i] = i;
+    }
+    long[] k = keys;
+    Arrays.sort(order, (a, b) -> Long.compare(k[a], k[b]));
+    long[] sortedKeys = new long[keys.length];
+    long[] sortedValues = new long[keys.length];
+    int unique = 0;
+    for (int i = 0; i < order.length; i++) {
+      int o = order[i];
+      if (unique > 0 && sortedKeys[unique - 1] == keys[o]) {
+        sortedValues[unique - 1] += values[o]; // two ids, one content: impossible unless the hash collides
+      } else {
+        sortedKeys[unique] = keys[o];
+        sortedValues[unique++] = values[o];
+      }
+    }
+    long[] byKey = delta.apply(Arrays.copyOf(sortedKeys, unique), Arrays.copyOf(sortedValues, unique));
+    if (byKey == null) {
       return null;
+    }
+    long[] deltas = new long[stacks.length];
+    int u = -1;
+    long prevKey = 0;
+    for (int i = 0; i < order.length; i++) {
+      int o = order[i];
+      if (u < 0 || keys[o] != prevKey) {
+        u++;
+        prevKey = keys[o];
+        deltas[o] = byKey[u];
+      }
     }
     int nonZero = 0;
     for (long d : deltas) {

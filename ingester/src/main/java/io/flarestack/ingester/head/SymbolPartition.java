@@ -33,6 +33,13 @@ public final class SymbolPartition {
   private final StackTree stacks = new StackTree();
   private volatile PartitionView view;
 
+  // Content hashes of locations and stack nodes, extended on demand (cumulative series only).
+  private final Object hashLock = new Object();
+  private long[] locationKeys = new long[0];
+  private long[] nodeKeys = new long[0];
+  private int hashedLocations;
+  private int hashedNodes;
+
   // Writer scratch, reused across inserts under the lock.
   private int[] stackBuf = new int[128];
   private int[] lineFunctions = new int[16];
@@ -81,6 +88,75 @@ public final class SymbolPartition {
       lock.unlock();
     }
     return stackIds;
+  }
+
+  /**
+   * A 64-bit hash of each stack's content (its frames' function names, file names, lines,
+   * addresses and mappings, root to leaf), equal for equal stacks in any partition. The ids must
+   * already be in the partition.
+   */
+  long[] stackKeys(int[] stackIds) {
+    PartitionView v = view;
+    synchronized (hashLock) {
+      int locations = v.locationCount();
+      if (hashedLocations < locations) {
+        locationKeys = Arrays.copyOf(locationKeys, Math.max(locations, locationKeys.length * 2));
+        for (int l = hashedLocations; l < locations; l++) {
+          locationKeys[l] = locationKey(v, l);
+        }
+        hashedLocations = locations;
+      }
+      int nodes = v.stackNodeCount();
+      if (hashedNodes < nodes) {
+        nodeKeys = Arrays.copyOf(nodeKeys, Math.max(nodes, nodeKeys.length * 2));
+        for (int n = hashedNodes; n < nodes; n++) {
+          nodeKeys[n] = n == 0 ? 0x9e3779b97f4a7c15L : mix(nodeKeys[v.stackParent(n)] * 31 + locationKeys[v.stackLocation(n)]);
+        }
+        hashedNodes = nodes;
+      }
+      long[] out = new long[stackIds.length];
+      for (int i = 0; i < out.length; i++) {
+        out[i] = nodeKeys[stackIds[i]];
+      }
+      return out;
+    }
+  }
+
+  private static long locationKey(PartitionView v, int l) {
+    long h = hash(0xcbf29ce484222325L, v.locationAddress(l));
+    h = hash(h, v.locationFolded(l) ? 1 : 0);
+    int m = v.locationMapping(l);
+    if (m >= 0) {
+      h = hash(h, v.string(v.mappingFilename(m)));
+      h = hash(h, v.string(v.mappingBuildId(m)));
+    }
+    for (int j = 0; j < v.locationLineCount(l); j++) {
+      int f = v.locationLineFunction(l, j);
+      h = hash(h, v.string(v.functionName(f)));
+      h = hash(h, v.string(v.functionSystemName(f)));
+      h = hash(h, v.string(v.functionFilename(f)));
+      h = hash(h, v.locationLineNumber(l, j));
+    }
+    return mix(h);
+  }
+
+  private static long hash(long h, String s) {
+    for (int i = 0; i < s.length(); i++) {
+      h = (h ^ s.charAt(i)) * 0x100000001b3L;
+    }
+    return (h ^ 0xff) * 0x100000001b3L;
+  }
+
+  private static long hash(long h, long x) {
+    return (h ^ x) * 0x100000001b3L;
+  }
+
+  private static long mix(long h) {
+    h ^= h >>> 33;
+    h *= 0xff51afd7ed558ccdL;
+    h ^= h >>> 33;
+    h *= 0xc4ceb9fe1a85ec53L;
+    return h ^ (h >>> 33);
   }
 
   /** Maps one profile's ids to partition ids, lazily and once each. */

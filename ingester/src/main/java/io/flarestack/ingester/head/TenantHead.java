@@ -10,7 +10,6 @@ import io.flarestack.common.model.LabelNames;
 import io.flarestack.common.model.Labels;
 import io.flarestack.common.model.Matcher;
 import io.flarestack.common.model.ProfileType;
-import io.micrometer.core.instrument.MeterRegistry;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -53,24 +52,82 @@ public final class TenantHead {
   }
 
   private final String tenant;
+  private final long windowStartNanos;
+  private final long windowEndNanos;
+  private final ConcurrentHashMap<Labels, DeltaState> deltas;
   private final SeriesIndex index;
   private final ConcurrentHashMap<String, SymbolPartition> partitions = new ConcurrentHashMap<>();
   private final AtomicLong profiles = new AtomicLong();
   private final AtomicLong samples = new AtomicLong();
   private final AtomicLong profileBytes = new AtomicLong();
+  private final AtomicLong minSegment = new AtomicLong(Long.MAX_VALUE);
   private final HeadMetrics metrics;
+  private volatile String blockId;
+  private volatile long coveredLsn = -1;
 
   /**
-   * @param maxSeries series limit for this tenant; 0 = unlimited
+   * @param windowStartNanos first nanosecond of the window (inclusive)
+   * @param windowEndNanos end of the window (exclusive)
+   * @param maxSeries series limit for this head; 0 = unlimited
+   * @param deltas the tenant's delta states of cumulative series, shared across its windows
+   * @param metrics the tenant's head metrics, shared across its windows
    */
-  TenantHead(String tenant, int maxSeries, MeterRegistry registry) {
+  TenantHead(String tenant, long windowStartNanos, long windowEndNanos, int maxSeries,
+      ConcurrentHashMap<Labels, DeltaState> deltas, HeadMetrics metrics) {
     this.tenant = requireNonNull(tenant, "tenant is null");
+    this.windowStartNanos = windowStartNanos;
+    this.windowEndNanos = windowEndNanos;
     this.index = new SeriesIndex(tenant, maxSeries);
-    this.metrics = new HeadMetrics(requireNonNull(registry, "registry is null"), tenant, this);
+    this.deltas = requireNonNull(deltas, "deltas is null");
+    this.metrics = requireNonNull(metrics, "metrics is null");
   }
 
   public String tenant() {
     return tenant;
+  }
+
+  /** First nanosecond of the head's time window. */
+  public long windowStartNanos() {
+    return windowStartNanos;
+  }
+
+  /** End of the head's time window (exclusive). */
+  public long windowEndNanos() {
+    return windowEndNanos;
+  }
+
+  /**
+   * The oldest write-ahead log segment holding a record committed here, or
+   * {@link Long#MAX_VALUE}: the log keeps that segment (and newer ones) until this head's block
+   * is uploaded.
+   */
+  public long minSegment() {
+    return minSegment.get();
+  }
+
+  /** Records that a record of log segment {@code segment} is committed here (before the commit). */
+  public void noteSegment(long segment) {
+    if (segment >= 0) {
+      minSegment.accumulateAndGet(segment, Math::min);
+    }
+  }
+
+  /** The ULID of the block this head becomes, set when it is cut; null while it takes writes. */
+  public String blockId() {
+    return blockId;
+  }
+
+  /**
+   * The highest log sequence number whose records (for this tenant and window) the head's
+   * block covers, set when it is cut; -1 before.
+   */
+  public long coveredLsn() {
+    return coveredLsn;
+  }
+
+  void markCut(String blockId, long coveredLsn) {
+    this.coveredLsn = coveredLsn;
+    this.blockId = requireNonNull(blockId, "blockId is null");
   }
 
   /** Validates and stores one pushed series. */
@@ -122,7 +179,8 @@ public final class TenantHead {
         boolean cumulative = SeriesLabels.cumulative(pushed, type);
         typed[t] = index.getOrCreate(labels, id -> {
           metrics.seriesCreated(name);
-          return new Series(id, labels, type, partition, cumulative);
+          return new Series(id, labels, type, partition,
+              cumulative ? deltas.computeIfAbsent(labels, l -> new DeltaState()) : null);
         });
       }
       items.add(new PreparedBatch.Item(vp, partition, typed, name));
@@ -198,10 +256,5 @@ public final class TenantHead {
       };
     }
     return sum;
-  }
-
-  /** Unregisters this head's metrics (when the head is dropped after a cut). */
-  void close() {
-    metrics.close();
   }
 }

@@ -39,7 +39,6 @@ class HeadConcurrencyTest {
   @Test
   void readersSeeConsistentPrefixesWhileWritersPush() throws Exception {
     Head head = new Head(0, new SimpleMeterRegistry());
-    TenantHead th = head.tenant("t");
     HeadQuerier querier = new HeadQuerier();
     ExecutorService pool = Executors.newFixedThreadPool(WRITERS + READERS);
     CountDownLatch start = new CountDownLatch(1);
@@ -82,6 +81,7 @@ class HeadConcurrencyTest {
           boolean finalRound = false;
           while (!finalRound) {
             finalRound = writersLeft.get() == 0;
+            TenantHead th = head.find("t"); // null until the first push: an empty answer
             FunctionTree t = querier.mergeTree(th, tree(select("{}", CPU, 0, 10_000), 0)).getTree();
             long total = Pprofs.total(t);
             assertThat(total % PROFILE_TOTAL).as("tree total %d", total).isZero();
@@ -110,6 +110,7 @@ class HeadConcurrencyTest {
       pool.shutdownNow();
     }
 
+    TenantHead th = head.find("t");
     long expected = WRITERS * PUSHES * PROFILE_TOTAL;
     assertThat(observed).anyMatch(t -> t > 0 && t < expected);
     assertThat(Pprofs.total(querier.mergeTree(th, tree(select("{}", CPU, 0, 10_000), 0)).getTree())).isEqualTo(expected);
