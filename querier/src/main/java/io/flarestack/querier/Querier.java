@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import io.flarestack.api.google.v1.Profile;
 import io.flarestack.api.ingester.v1.MergePprofRequest;
+import io.flarestack.api.ingester.v1.IngesterServiceGrpc.IngesterServiceBlockingStub;
 import io.flarestack.api.ingester.v1.MergeTreeRequest;
 import io.flarestack.api.ingester.v1.PartialSeries;
 import io.flarestack.api.ingester.v1.SelectProfilesRequest;
@@ -13,6 +14,10 @@ import io.flarestack.api.querier.v1.ProfileTypesRequest;
 import io.flarestack.api.querier.v1.ProfileTypesResponse;
 import io.flarestack.api.querier.v1.SeriesRequest;
 import io.flarestack.api.querier.v1.SeriesResponse;
+import io.flarestack.api.storegateway.v1.BlockRef;
+import io.flarestack.api.storegateway.v1.BlocksRequest;
+import io.flarestack.api.storegateway.v1.BlocksResponse;
+import io.flarestack.api.storegateway.v1.StoreGatewayServiceGrpc.StoreGatewayServiceBlockingStub;
 import io.flarestack.api.types.v1.GetProfileStatsRequest;
 import io.flarestack.api.types.v1.GetProfileStatsResponse;
 import io.flarestack.api.types.v1.LabelNamesRequest;
@@ -30,18 +35,97 @@ import java.util.List;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.function.Function;
 
 /**
- * Answers reads by asking every ingester and merging: union of metadata, merged call trees,
- * merged pprof, merged partial series. Request validation and response shaping live in
- * {@link io.flarestack.querier.api.QuerierServiceImpl}. Thread-safe.
+ * Answers reads by asking every ingester and store-gateway and merging: union of metadata,
+ * merged call trees, merged pprof, merged partial series. Request validation and response
+ * shaping live in {@link io.flarestack.querier.api.QuerierServiceImpl}. Thread-safe.
+ *
+ * <p>Each profile is counted exactly once although a block can be both in object storage and
+ * still in an ingester (as a head being written or as a local block kept for a while after its
+ * upload): for a profile read (tree, pprof, series) the querier first asks the store-gateways
+ * which blocks they would read ({@code Blocks}), then, in parallel, tells the store-gateways to
+ * read exactly those and the ingesters to leave out every block those contain (their
+ * {@code sources}). Metadata reads are unions, where duplicates do not matter. See
+ * docs/storage.md.
  */
 public final class Querier extends AbstractService {
-  private final IngesterFanout ingesters;
+  private final Fanout<IngesterServiceBlockingStub> ingesters;
+  private final Fanout<StoreGatewayServiceBlockingStub> storeGateways;
 
-  public Querier(IngesterQueryClients ingesters, java.util.concurrent.Executor executor) {
+  public Querier(IngesterQueryClients ingesters, StoreGatewayQueryClients storeGateways, Executor executor) {
     super("querier");
-    this.ingesters = new IngesterFanout(requireNonNull(ingesters, "ingesters is null"), executor);
+    this.ingesters = new Fanout<>(requireNonNull(ingesters, "ingesters is null")::forRead, executor);
+    this.storeGateways = new Fanout<>(requireNonNull(storeGateways, "storeGateways is null")::forRead, executor);
+  }
+
+  /** A querier without store-gateways: recent data from the ingesters only. */
+  public Querier(IngesterQueryClients ingesters, Executor executor) {
+    this(ingesters, StoreGatewayQueryClients.NONE, executor);
+  }
+
+  /**
+   * Which blocks the store-gateways read for a selection, and so which blocks the ingesters
+   * must leave out.
+   */
+  private record Plan(List<String> blocks, Set<String> sources) {
+    static final Plan NONE = new Plan(List.of(), Set.of());
+
+    SelectProfilesRequest forIngesters(SelectProfilesRequest select) {
+      return sources.isEmpty() ? select : select.toBuilder().addAllExcludeBlocks(sources).build();
+    }
+
+    SelectProfilesRequest forStoreGateways(SelectProfilesRequest select) {
+      return select.toBuilder().addAllBlocks(blocks).build();
+    }
+  }
+
+  private Plan plan(SelectProfilesRequest select) {
+    if (storeGateways.isEmpty()) {
+      return Plan.NONE;
+    }
+    BlocksRequest req = BlocksRequest.newBuilder().setStart(select.getStart()).setEnd(select.getEnd()).build();
+    List<String> blocks = new ArrayList<>();
+    Set<String> sources = new LinkedHashSet<>();
+    for (BlocksResponse r : storeGateways.call(s -> s.blocks(req))) {
+      for (BlockRef b : r.getBlocksList()) {
+        blocks.add(b.getId());
+        sources.addAll(b.getSourcesList());
+        sources.add(b.getId());
+      }
+    }
+    return blocks.isEmpty() ? Plan.NONE : new Plan(blocks, sources);
+  }
+
+  /**
+   * Asks the ingesters (leaving out the planned blocks) and, when the plan has blocks, the
+   * store-gateways (reading exactly those), in parallel.
+   */
+  private <T> List<T> profiles(SelectProfilesRequest select, Function<SelectProfilesRequest, Function<IngesterServiceBlockingStub, T>> ingester,
+      Function<SelectProfilesRequest, Function<StoreGatewayServiceBlockingStub, T>> storeGateway) {
+    Plan plan = plan(select);
+    if (plan.blocks().isEmpty()) {
+      return ingesters.call(ingester.apply(select));
+    }
+    CompletableFuture<List<T>> fromBlocks = storeGateways.callAsync(storeGateway.apply(plan.forStoreGateways(select)));
+    List<T> out = new ArrayList<>(ingesters.call(ingester.apply(plan.forIngesters(select))));
+    out.addAll(Fanout.join(fromBlocks));
+    return out;
+  }
+
+  /** Asks ingesters and store-gateways the same metadata question, in parallel. */
+  private <T> List<T> everywhere(Function<IngesterServiceBlockingStub, T> ingester,
+      Function<StoreGatewayServiceBlockingStub, T> storeGateway) {
+    if (storeGateways.isEmpty()) {
+      return ingesters.call(ingester);
+    }
+    CompletableFuture<List<T>> fromBlocks = storeGateways.callAsync(storeGateway);
+    List<T> out = new ArrayList<>(ingesters.call(ingester));
+    out.addAll(Fanout.join(fromBlocks));
+    return out;
   }
 
   @Override
@@ -54,7 +138,7 @@ public final class Querier extends AbstractService {
   public List<ProfileType> profileTypes(long start, long end) {
     ProfileTypesRequest req = ProfileTypesRequest.newBuilder().setStart(start).setEnd(end).build();
     TreeMap<String, ProfileType> byId = new TreeMap<>();
-    for (ProfileTypesResponse r : ingesters.call(s -> s.profileTypes(req))) {
+    for (ProfileTypesResponse r : everywhere(s -> s.profileTypes(req), s -> s.profileTypes(req))) {
       for (ProfileType t : r.getProfileTypesList()) {
         byId.putIfAbsent(t.getID(), t);
       }
@@ -65,7 +149,7 @@ public final class Querier extends AbstractService {
   public List<String> labelNames(List<String> matchers, long start, long end) {
     LabelNamesRequest req = LabelNamesRequest.newBuilder().addAllMatchers(matchers).setStart(start).setEnd(end).build();
     Set<String> names = new TreeSet<>();
-    for (LabelNamesResponse r : ingesters.call(s -> s.labelNames(req))) {
+    for (LabelNamesResponse r : everywhere(s -> s.labelNames(req), s -> s.labelNames(req))) {
       names.addAll(r.getNamesList());
     }
     return new ArrayList<>(names);
@@ -75,7 +159,7 @@ public final class Querier extends AbstractService {
     LabelValuesRequest req = LabelValuesRequest.newBuilder()
         .setName(name).addAllMatchers(matchers).setStart(start).setEnd(end).build();
     Set<String> values = new TreeSet<>();
-    for (LabelValuesResponse r : ingesters.call(s -> s.labelValues(req))) {
+    for (LabelValuesResponse r : everywhere(s -> s.labelValues(req), s -> s.labelValues(req))) {
       values.addAll(r.getNamesList());
     }
     return new ArrayList<>(values);
@@ -84,7 +168,7 @@ public final class Querier extends AbstractService {
   /** Unique label sets, in the order first seen. */
   public List<Labels> series(SeriesRequest req) {
     Set<Labels> out = new LinkedHashSet<>();
-    for (SeriesResponse r : ingesters.call(s -> s.series(req))) {
+    for (SeriesResponse r : everywhere(s -> s.series(req), s -> s.series(req))) {
       out.addAll(r.getLabelsSetList());
     }
     return new ArrayList<>(out);
@@ -92,9 +176,10 @@ public final class Querier extends AbstractService {
 
   /** The merged call tree of the selection, truncated to {@code maxNodes} (0 = not truncated). */
   public CallTree mergeTree(SelectProfilesRequest select, long maxNodes) {
-    MergeTreeRequest req = MergeTreeRequest.newBuilder().setSelect(select).setMaxNodes(maxNodes).build();
     CallTree merged = null;
-    for (var r : ingesters.call(s -> s.mergeTree(req))) {
+    for (var r : profiles(select,
+        sel -> s -> s.mergeTree(MergeTreeRequest.newBuilder().setSelect(sel).setMaxNodes(maxNodes).build()),
+        sel -> s -> s.mergeTree(MergeTreeRequest.newBuilder().setSelect(sel).setMaxNodes(maxNodes).build()))) {
       CallTree t = CallTree.fromProto(r.getTree());
       if (merged == null) {
         merged = t;
@@ -110,17 +195,19 @@ public final class Querier extends AbstractService {
 
   /** The merged pprof of the selection (one sample type). */
   public Profile mergePprof(SelectProfilesRequest select, long maxNodes) {
-    MergePprofRequest req = MergePprofRequest.newBuilder().setSelect(select).setMaxNodes(maxNodes).build();
-    List<Profile> parts = ingesters.call(s -> s.mergePprof(req));
+    List<Profile> parts = profiles(select,
+        sel -> s -> s.mergePprof(MergePprofRequest.newBuilder().setSelect(sel).setMaxNodes(maxNodes).build()),
+        sel -> s -> s.mergePprof(MergePprofRequest.newBuilder().setSelect(sel).setMaxNodes(maxNodes).build()));
     return PprofMerger.merge(parts);
   }
 
   /** Partial series from every ingester, for the caller to merge and aggregate. */
   public List<List<PartialSeries>> selectSeries(SelectProfilesRequest select, List<String> groupBy, long stepMillis) {
-    SelectSeriesRequest req = SelectSeriesRequest.newBuilder()
-        .setSelect(select).addAllGroupBy(groupBy).setStepMillis(stepMillis).build();
+    Function<SelectProfilesRequest, SelectSeriesRequest> req = sel -> SelectSeriesRequest.newBuilder()
+        .setSelect(sel).addAllGroupBy(groupBy).setStepMillis(stepMillis).build();
     List<List<PartialSeries>> out = new ArrayList<>();
-    for (SelectSeriesResponse r : ingesters.call(s -> s.selectSeries(req))) {
+    for (SelectSeriesResponse r : profiles(select, sel -> s -> s.selectSeries(req.apply(sel)),
+        sel -> s -> s.selectSeries(req.apply(sel)))) {
       out.add(r.getSeriesList());
     }
     return out;
@@ -130,7 +217,8 @@ public final class Querier extends AbstractService {
     boolean ingested = false;
     long oldest = Long.MAX_VALUE;
     long newest = Long.MIN_VALUE;
-    for (GetProfileStatsResponse r : ingesters.call(s -> s.getProfileStats(GetProfileStatsRequest.getDefaultInstance()))) {
+    GetProfileStatsRequest req = GetProfileStatsRequest.getDefaultInstance();
+    for (GetProfileStatsResponse r : everywhere(s -> s.getProfileStats(req), s -> s.getProfileStats(req))) {
       if (r.getDataIngested()) {
         ingested = true;
         oldest = Math.min(oldest, r.getOldestProfileTime());

@@ -6,6 +6,7 @@ import io.flarestack.api.ingester.v1.IngesterServiceGrpc;
 import io.flarestack.api.ingester.v1.IngesterServiceGrpc.IngesterServiceBlockingStub;
 import io.flarestack.api.querier.v1.QuerierServiceGrpc;
 import io.flarestack.api.querier.v1.QuerierServiceGrpc.QuerierServiceBlockingStub;
+import io.flarestack.api.storegateway.v1.StoreGatewayServiceGrpc;
 import io.flarestack.common.client.ClientPool;
 import io.flarestack.common.lifecycle.CompositeService;
 import io.flarestack.common.lifecycle.Module;
@@ -13,6 +14,9 @@ import io.flarestack.common.lifecycle.ModuleGraph;
 import io.flarestack.common.lifecycle.Service;
 import io.flarestack.common.lifecycle.ServiceManager;
 import io.flarestack.common.limits.TenantLimits;
+import io.flarestack.common.objstore.BucketConfig;
+import io.flarestack.common.objstore.BucketFactory;
+import io.flarestack.common.objstore.BucketHealth;
 import io.flarestack.common.ring.Lifecycler;
 import io.flarestack.common.ring.Ring;
 import io.flarestack.common.ring.kv.InMemoryKvStore;
@@ -31,6 +35,7 @@ import io.flarestack.ingester.Ingester;
 import io.flarestack.ingester.IngesterServiceImpl;
 import io.flarestack.querier.Querier;
 import io.flarestack.querier.RingIngesterQueryClients;
+import io.flarestack.querier.StoreGatewayQueryClients;
 import io.flarestack.querier.api.ClientCapabilities;
 import io.flarestack.querier.api.QuerierServiceImpl;
 import io.flarestack.querier.http.LabelValuesHandler;
@@ -38,14 +43,21 @@ import io.flarestack.querier.http.RenderDiffHandler;
 import io.flarestack.querier.http.RenderHandler;
 import io.flarestack.querier.settings.SettingsServiceImpl;
 import io.flarestack.querier.settings.VersionServiceImpl;
+import io.flarestack.storegateway.StoreGateway;
+import io.flarestack.storegateway.StoreGatewayConfig;
+import io.flarestack.storegateway.StoreGatewayServiceImpl;
 import io.grpc.ServerInterceptors;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.security.SecureRandom;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -76,6 +88,7 @@ public final class Flarestack {
   private Server server;
   private KvStore kv;
   private Ring ingesterRing;
+  private BucketHealth storage;
 
   public Flarestack(FlarestackConfig config, PrometheusMeterRegistry registry, Clock clock, BuildInfo buildInfo) {
     this.config = requireNonNull(config, "config is null");
@@ -138,13 +151,31 @@ public final class Flarestack {
       return ingesterRing;
     }));
 
-    graph.register(new Module(Targets.INGESTER, List.of(Targets.SERVER, Targets.KV), true, () -> {
-      Ingester ingester = new Ingester(config.ingester(), registry);
+    graph.register(new Module(Targets.STORAGE, List.of(), false, () -> {
+      try {
+        Map<String, String> env = System.getenv();
+        storage = new BucketHealth(BucketFactory.create(BucketConfig.from(config.values(), env), env, registry),
+            background, Duration.ofSeconds(15));
+      } catch (IOException e) {
+        throw new UncheckedIOException("object storage cannot be set up: " + e.getMessage(), e);
+      }
+      return storage;
+    }));
+
+    graph.register(new Module(Targets.INGESTER, List.of(Targets.SERVER, Targets.KV, Targets.STORAGE), true, () -> {
+      Ingester ingester = new Ingester(config.ingester(), storage.bucket(), clock, registry);
       server.addService(new IngesterServiceImpl(ingester));
       // Joins the ring only after the ingester runs, and leaves before it stops.
       Lifecycler lifecycler = new Lifecycler(config.ingesterRing().lifecyclerConfig(hostName(), ingesterAddress()),
           kv, clock, background, new SecureRandom());
       return new CompositeService(Targets.INGESTER, List.of(ingester, lifecycler));
+    }));
+
+    graph.register(new Module(Targets.STORE_GATEWAY, List.of(Targets.SERVER, Targets.STORAGE), true, () -> {
+      StoreGateway gateway = new StoreGateway(StoreGatewayConfig.from(config.values()), storage.bucket(), clock,
+          registry);
+      server.addService(new StoreGatewayServiceImpl(gateway));
+      return gateway;
     }));
 
     graph.register(new Module(Targets.DISTRIBUTOR, List.of(Targets.SERVER, Targets.RING), true, () -> {
@@ -166,7 +197,12 @@ public final class Flarestack {
     graph.register(new Module(Targets.QUERIER, List.of(Targets.SERVER, Targets.RING), true, () -> {
       ClientPool<IngesterServiceBlockingStub> clients = ingesterClients("pyroscope_querier_ingester_clients",
           "The current number of ingester clients in the querier's pool.");
-      Querier querier = new Querier(new RingIngesterQueryClients(ingesterRing, clients), fanout);
+      // The store-gateway of this process, when it runs here (its ring comes with the microservices mode).
+      StoreGatewayQueryClients storeGateways = config.targets().contains(Targets.ALL)
+          || config.targets().contains(Targets.STORE_GATEWAY)
+          ? () -> List.of(StoreGatewayServiceGrpc.newBlockingStub(server.inProcessChannel()))
+          : StoreGatewayQueryClients.NONE;
+      Querier querier = new Querier(new RingIngesterQueryClients(ingesterRing, clients), storeGateways, fanout);
       server.addService(ServerInterceptors.intercept(new QuerierServiceImpl(querier, limits, clock), new ClientCapabilities()));
       server.addService(new VersionServiceImpl());
       QuerierServiceBlockingStub self = QuerierServiceGrpc.newBlockingStub(server.inProcessChannel());

@@ -18,12 +18,14 @@ final class Targets {
   static final String INGESTER = "ingester";
   static final String QUERIER = "querier";
   static final String TENANT_SETTINGS = "tenant-settings";
+  static final String STORE_GATEWAY = StoreGatewayConfig.MODULE;
+  /** Internal: the object store bucket and its health, shared by ingester and store-gateway. */
+  static final String STORAGE = "storage";
 
   /** Components whose module exists but whose work comes with a later part of the system. */
   static final Map<String, String> NOT_YET = Map.of(
       QueryFrontendConfig.MODULE, "it comes with the microservices mode; the querier serves the query API meanwhile",
       QuerySchedulerConfig.MODULE, "it comes with the microservices mode",
-      StoreGatewayConfig.MODULE, "it serves blocks from object storage, which comes with durable storage",
       CompactorConfig.MODULE, "it compacts blocks in object storage, which comes with durable storage");
 
   /** The user-visible modules, in the order {@code -modules} prints them. */
@@ -31,8 +33,9 @@ final class Targets {
       QueryFrontendConfig.MODULE, QuerySchedulerConfig.MODULE, StoreGatewayConfig.MODULE, CompactorConfig.MODULE);
 
   /** The modules {@code all} runs. */
-  // The ingester first: it then stops last, after the distributor and querier that call it.
-  static final List<String> IN_ALL = List.of(INGESTER, DISTRIBUTOR, QUERIER, TENANT_SETTINGS);
+  // The ingester first: it then stops last, after the distributor and querier that call it; the
+  // store-gateway before the querier that calls it.
+  static final List<String> IN_ALL = List.of(INGESTER, STORE_GATEWAY, DISTRIBUTOR, QUERIER, TENANT_SETTINGS);
 
   private Targets() {}
 

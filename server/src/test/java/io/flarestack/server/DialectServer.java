@@ -31,8 +31,11 @@ final class DialectServer implements AutoCloseable {
   private final ManagedChannel grpc;
   private final ManagedChannel grpcOverHttp;
 
-  private DialectServer(Flarestack flarestack) {
+  private final io.flarestack.server.testing.TempData data;
+
+  private DialectServer(Flarestack flarestack, io.flarestack.server.testing.TempData data) {
     this.flarestack = flarestack;
+    this.data = data;
     this.grpc = NettyChannelBuilder.forAddress("127.0.0.1", flarestack.grpcPort()).usePlaintext().build();
     this.grpcOverHttp = NettyChannelBuilder.forAddress("127.0.0.1", flarestack.httpPort()).usePlaintext().build();
   }
@@ -41,10 +44,11 @@ final class DialectServer implements AutoCloseable {
     List<String> flags = new ArrayList<>(List.of("-server.http-listen-port=0", "-server.grpc-listen-port=0",
         "-validation.reject-older-than=0", "-querier.max-query-lookback=0"));
     flags.addAll(List.of(extraFlags));
-    Flarestack f = new Flarestack(FlarestackConfig.load(flags, Map.of()), Main.newRegistry(BuildInfo.load()),
-        Clock.systemUTC(), BuildInfo.load());
+    io.flarestack.server.testing.TempData data = new io.flarestack.server.testing.TempData();
+    Flarestack f = new Flarestack(FlarestackConfig.load(data.withStorageFlags(flags), Map.of()),
+        Main.newRegistry(BuildInfo.load()), Clock.systemUTC(), BuildInfo.load());
     f.start();
-    DialectServer s = new DialectServer(f);
+    DialectServer s = new DialectServer(f, data);
     s.awaitReady();
     return s;
   }
@@ -109,5 +113,6 @@ final class DialectServer implements AutoCloseable {
     grpc.awaitTermination(10, TimeUnit.SECONDS);
     grpcOverHttp.awaitTermination(10, TimeUnit.SECONDS);
     flarestack.stop();
+    data.close();
   }
 }

@@ -92,7 +92,7 @@ class MainTest {
         .contains("-auth.multitenancy-enabled").contains("-target");
     out.reset();
     assertThat(run("-modules")).isZero();
-    assertThat(out.toString(StandardCharsets.UTF_8)).contains("all").contains("ingester *").contains("store-gateway\n");
+    assertThat(out.toString(StandardCharsets.UTF_8)).contains("all").contains("ingester *").contains("store-gateway *").contains("compactor\n");
     out.reset();
     assertThat(run("-version")).isZero();
     assertThat(out.toString(StandardCharsets.UTF_8)).startsWith("flarestack, version ");

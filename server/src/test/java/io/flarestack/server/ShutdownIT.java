@@ -27,8 +27,11 @@ class ShutdownIT {
   @Test
   void sigtermStopsEveryServiceAndReleasesThePorts() throws Exception {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    Process p = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), "io.flarestack.server.Main",
-        "-server.http-listen-port=0", "-server.grpc-listen-port=0").redirectErrorStream(true).start();
+    io.flarestack.server.testing.TempData data = new io.flarestack.server.testing.TempData();
+    List<String> command = new ArrayList<>(List.of(java, "-cp", System.getProperty("java.class.path"),
+        "io.flarestack.server.Main"));
+    command.addAll(data.withStorageFlags(List.of("-server.http-listen-port=0", "-server.grpc-listen-port=0")));
+    Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
     List<String> lines = new ArrayList<>();
     CompletableFuture<int[]> ports = new CompletableFuture<>();
     Thread reader = new Thread(() -> {
@@ -80,6 +83,8 @@ class ShutdownIT {
       }
     } finally {
       p.destroyForcibly();
+      p.waitFor(30, TimeUnit.SECONDS);
+      data.close();
     }
   }
 }

@@ -99,6 +99,47 @@ class WalCrashIT {
   }
 
   @Test
+  void aKillWhileWindowsAreCutAndUploadedLosesAndDuplicatesNothing() throws Exception {
+    // One-second windows cut right after they end: blocks are written, uploaded and log
+    // segments deleted while pushes go on; the kill lands somewhere in that cycle.
+    List<String> args = new ArrayList<>(args());
+    args.addAll(List.of("-pyroscopedb.max-block-duration=1s", "-pyroscopedb.block-cut-delay=0s",
+        "-pyroscopedb.wal-segment-size=64KiB", "-storage.filesystem.dir=" + dataDir.resolve("bucket"),
+        "-blocks-storage.bucket-store.sync-interval=200ms"));
+    long base = System.currentTimeMillis() * 1_000_000L;
+    Map<Long, Boolean> acknowledged = new ConcurrentHashMap<>();
+    try (ServerProcess server = ServerProcess.start(args)) {
+      Connect c = new Connect(server.baseUrl());
+      for (long seq = 0; seq < 60; seq++) {
+        // Current times, so each push lands in the window open now.
+        long now = System.currentTimeMillis() * 1_000_000L;
+        Pushes.push(c, "cut-crash", seq, profile(seq, now - seq * 1_000_000L));
+        acknowledged.put(seq, true);
+      }
+      awaitLog(server, "upload new block");
+      server.kill();
+    }
+    try (ServerProcess server = ServerProcess.start(args)) {
+      Map<String, Long> totals = Pushes.totalsBy(new Connect(server.baseUrl()), "{service_name=\"cut-crash\"}",
+          Pushes.CPU, "seq", base / 1_000_000L - 60_000, System.currentTimeMillis() + 60_000);
+      for (long seq : acknowledged.keySet()) {
+        assertThat(totals.get(Long.toString(seq))).as("push %d", seq).isEqualTo(expectedCpu(seq));
+      }
+      assertThat(totals).hasSize(acknowledged.size());
+    }
+  }
+
+  private static void awaitLog(ServerProcess server, String text) {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    while (!server.log().contains(text)) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("the server never logged \"" + text + "\":\n" + server.log());
+      }
+      Thread.onSpinWait();
+    }
+  }
+
+  @Test
   void fullDiskRejectsPushesWithThePathAndKeepsWhatWasAcknowledged() throws Exception {
     long base = System.currentTimeMillis() * 1_000_000L - 60_000_000_000L;
     List<Long> acknowledged = new ArrayList<>();

@@ -29,13 +29,15 @@ public final class TestServer implements AutoCloseable {
   private static final Duration READY_TIMEOUT = Duration.ofSeconds(30);
 
   private final Flarestack app;
+  private final TempData data;
   private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
       .connectTimeout(Duration.ofSeconds(5)).build();
   private final String base;
   private ManagedChannel grpc;
 
-  private TestServer(Flarestack app) {
+  private TestServer(Flarestack app, TempData data) {
     this.app = app;
+    this.data = data;
     this.base = "http://127.0.0.1:" + app.httpPort();
   }
 
@@ -45,14 +47,20 @@ public final class TestServer implements AutoCloseable {
 
   /** Starts with another clock, e.g. one set to the time a captured request was recorded. */
   public static TestServer start(Clock clock, String... flags) throws Exception {
-    List<String> args = new ArrayList<>(List.of("-server.http-listen-port=0", "-server.grpc-listen-port=0"));
-    args.addAll(List.of(flags));
-    FlarestackConfig config = FlarestackConfig.load(args, Map.of());
-    Flarestack app = new Flarestack(config, Main.newRegistry(BuildInfo.load()), clock, BuildInfo.load());
-    app.start();
-    TestServer server = new TestServer(app);
+    TestServer server = startUnready(clock, flags);
     server.awaitReady();
     return server;
+  }
+
+  /** Starts without waiting for {@code /ready} (for tests of why a server is not ready). */
+  public static TestServer startUnready(Clock clock, String... flags) throws Exception {
+    List<String> args = new ArrayList<>(List.of("-server.http-listen-port=0", "-server.grpc-listen-port=0"));
+    args.addAll(List.of(flags));
+    TempData data = new TempData();
+    FlarestackConfig config = FlarestackConfig.load(data.withStorageFlags(args), Map.of());
+    Flarestack app = new Flarestack(config, Main.newRegistry(BuildInfo.load()), clock, BuildInfo.load());
+    app.start();
+    return new TestServer(app, data);
   }
 
   /** Polls {@code /ready} until it answers 200, failing after a deadline. */
@@ -138,5 +146,6 @@ public final class TestServer implements AutoCloseable {
       }
     }
     app.stop();
+    data.close();
   }
 }
