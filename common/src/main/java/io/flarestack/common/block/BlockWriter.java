@@ -30,8 +30,8 @@ import org.apache.parquet.hadoop.metadata.ParquetMetadata;
  * docs/block-format.md. Stateless; thread-safe.
  */
 public final class BlockWriter {
-  /** Parquet page size: small enough that a selective read skips most pages, large enough for zstd. */
-  static final int PAGE_BYTES = 256 << 10;
+  /** Parquet page size: small enough that a selective read skips most pages, large enough for zstd (docs/block-format.md). */
+  static final int PAGE_BYTES = 64 << 10;
 
   private final long rowGroupBytes;
 

@@ -99,6 +99,10 @@ final class ProfilesTable {
         .withWriteMode(ParquetFileWriter.Mode.OVERWRITE)
         .withRowGroupSize(rowGroupBytes)
         .withPageSize(pageBytes)
+        // Check the page size after every row, not every 100: a row holds up to thousands of
+        // samples, and pages must stay small for selective reads to skip them.
+        .withMinRowCountForPageSizeCheck(1)
+        .withMaxRowCountForPageSizeCheck(64)
         .withDictionaryEncoding(true)
         .withDictionaryEncoding(SAMPLES + "." + STACK_ID, false)
         .withPageWriteChecksumEnabled(true)

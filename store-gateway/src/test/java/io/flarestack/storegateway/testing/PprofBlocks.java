@@ -37,15 +37,25 @@ public final class PprofBlocks {
     String service = labels.getOrEmpty("service_name");
     Partition part = partitions.computeIfAbsent(service, s -> new Partition());
     int[] stacks = new int[p.getSampleCount()];
-    Map<Long, Integer> locIndex = new HashMap<>();
-    for (int i = 0; i < p.getLocationCount(); i++) {
-      locIndex.put(p.getLocation(i).getId(), i);
+    Map<Long, Location> locations = new HashMap<>();
+    for (Location l : p.getLocationList()) {
+      locations.put(l.getId(), l);
     }
+    Map<Long, Function> functions = new HashMap<>();
+    for (Function f : p.getFunctionList()) {
+      functions.put(f.getId(), f);
+    }
+    Map<Long, Mapping> mappings = new HashMap<>();
+    for (Mapping m : p.getMappingList()) {
+      mappings.put(m.getId(), m);
+    }
+    Map<Long, Integer> resolved = new HashMap<>();
     for (int i = 0; i < stacks.length; i++) {
       Sample s = p.getSample(i);
       int node = 0;
       for (int j = s.getLocationIdCount() - 1; j >= 0; j--) {
-        int loc = part.location(p, p.getLocation(locIndex.get(s.getLocationId(j))));
+        long id = s.getLocationId(j);
+        int loc = resolved.computeIfAbsent(id, k -> part.location(p, locations.get(k), functions, mappings));
         node = part.child(node, loc);
       }
       stacks[i] = node;
@@ -189,26 +199,13 @@ public final class PprofBlocks {
       });
     }
 
-    int location(Profile p, Location l) {
-      int mapping = -1;
-      if (l.getMappingId() != 0) {
-        for (Mapping m : p.getMappingList()) {
-          if (m.getId() == l.getMappingId()) {
-            mapping = mapping(p, m);
-          }
-        }
-      }
+    int location(Profile p, Location l, Map<Long, Function> fns, Map<Long, Mapping> maps) {
+      int mapping = l.getMappingId() == 0 ? -1 : mapping(p, maps.get(l.getMappingId()));
       List<Long> key = new ArrayList<>(List.of((long) mapping, l.getAddress(), l.getIsFolded() ? 1L : 0L));
       long[] lines = new long[l.getLineCount() * 2];
       for (int j = 0; j < l.getLineCount(); j++) {
         Line line = l.getLine(j);
-        Function f = null;
-        for (Function c : p.getFunctionList()) {
-          if (c.getId() == line.getFunctionId()) {
-            f = c;
-          }
-        }
-        lines[2 * j] = function(p, f);
+        lines[2 * j] = function(p, fns.get(line.getFunctionId()));
         lines[2 * j + 1] = line.getLine();
         key.add(lines[2 * j]);
         key.add(lines[2 * j + 1]);
