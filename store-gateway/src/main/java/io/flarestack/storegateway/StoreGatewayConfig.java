@@ -6,9 +6,10 @@ import java.time.Duration;
 import java.util.List;
 
 /**
- * Configuration of the store-gateway (YAML block {@code store_gateway}). The store-gateway serves
- * blocks from object storage, which the storage work brings; the keys are declared now so that
- * Pyroscope configuration files load unchanged.
+ * Configuration of the store-gateway (YAML block {@code store_gateway}), with Pyroscope's keys.
+ * The sync interval is how often the bucket is listed for new blocks; the replication factor and
+ * sync directory are accepted for compatibility (one store-gateway serves every block, and
+ * nothing is synced to local disk: blocks are read from the bucket with ranged reads).
  */
 public record StoreGatewayConfig(int replicationFactor, String syncDir, Duration syncInterval) {
   public static final String MODULE = "store-gateway";

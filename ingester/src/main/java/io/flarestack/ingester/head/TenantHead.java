@@ -17,11 +17,11 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The in-memory head of one tenant: the series index, one symbol partition per service, and
+ * The in-memory head of one tenant for one time window: the series index, one symbol partition per service, and
  * the profile rows of each series.
  *
  * <p>Writes: {@link #append} (= {@link #prepare} then {@link #commit}) is the only ingest entry
- * point, for pushes and for a future WAL replay alike. Pushes may run concurrently: symbol
+ * point, for pushes and for the WAL replay alike. Pushes may run concurrently: symbol
  * insertion serialises per service partition, series creation on the index lock, row appends
  * per series. Reads ({@link #series()}, {@link #select}, {@link Series#rows()},
  * {@link SymbolPartition#view()}) never take those locks; they see consistent snapshots. A
