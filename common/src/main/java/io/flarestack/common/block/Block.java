@@ -10,11 +10,16 @@ import io.flarestack.common.query.SelectedSeries;
 import io.flarestack.common.query.Selection;
 import io.flarestack.common.query.SourceUnavailableException;
 import io.flarestack.common.query.Symbols;
+import io.flarestack.common.objstore.ObjectNotFoundException;
+import java.io.EOFException;
 import java.io.IOException;
+import java.nio.file.NoSuchFileException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A block as a {@link ProfileSource}, read lazily with bounded memory. Nothing is read until the
@@ -26,9 +31,12 @@ import java.util.function.Consumer;
  * <p>Failure: a missing, short or corrupt file makes the block fail once, for good: the
  * listener is told (to log and count it) and every query gets a
  * {@link SourceUnavailableException}, which the query engine answers by skipping the block.
- * Thread-safe.
+ * Any other read error (a network error, a bucket that does not answer) only skips the block
+ * for the query that met it; the next query tries again. Thread-safe.
  */
 public final class Block implements ProfileSource {
+  private static final Logger log = LoggerFactory.getLogger(Block.class);
+
   private final BlockMeta meta;
   private final BlockFiles files;
   private final String name;
@@ -141,11 +149,21 @@ public final class Block implements ProfileSource {
     if (e instanceof SourceUnavailableException s) {
       return s;
     }
+    if (!permanent(e)) {
+      log.warn("block {} could not be read for this query (retried by the next one): {}", name, e.toString());
+      return new SourceUnavailableException("block " + name + " could not be read: " + e.getMessage(), e);
+    }
     if (failure == null) {
       failure = e;
       onFailure.accept(e);
     }
     return new SourceUnavailableException("block " + name + " is unreadable: " + e.getMessage(), e);
+  }
+
+  /** Whether the error is in the block's files themselves (it will not go away by retrying). */
+  private static boolean permanent(Exception e) {
+    return e instanceof CorruptBlockException || e instanceof ObjectNotFoundException || e instanceof EOFException
+        || e instanceof NoSuchFileException || e instanceof IllegalArgumentException;
   }
 
   @Override
