@@ -148,6 +148,23 @@ class BlockCutIT {
       assertThat(metric(s, "pyroscope_bucket_store_read_bytes_total")).isPositive();
       assertThat(metric(s, "pyroscope_head_flushed_blocks_total{status=\"success\"}")).isEqualTo(4);
     }
+
+    // The store-gateway alone (-target=store-gateway) serves the uploaded blocks over gRPC.
+    try (TestServer sg = TestServer.start(clock, "-target=store-gateway", "-storage.filesystem.dir=" + bucket,
+        "-pyroscopedb.data-path=" + dir.resolve("sg-data"))) {
+      io.grpc.Metadata tenant = new io.grpc.Metadata();
+      tenant.put(io.grpc.Metadata.Key.of("x-scope-orgid", io.grpc.Metadata.ASCII_STRING_MARSHALLER), "anonymous");
+      var stub = io.flarestack.api.storegateway.v1.StoreGatewayServiceGrpc.newBlockingStub(sg.grpcChannel())
+          .withInterceptors(io.grpc.stub.MetadataUtils.newAttachHeadersInterceptor(tenant));
+      assertThat(stub.blocks(io.flarestack.api.storegateway.v1.BlocksRequest.getDefaultInstance()).getBlocksCount())
+          .isEqualTo(4);
+      var tree = stub.mergeTree(io.flarestack.api.ingester.v1.MergeTreeRequest.newBuilder().setSelect(
+          io.flarestack.api.ingester.v1.SelectProfilesRequest.newBuilder().setLabelSelector("{service_name=\"java-app\"}")
+              .setProfileTypeId(CPU).setStart(T.minusSeconds(3600).toEpochMilli())
+              .setEnd(T.plusSeconds(3600).toEpochMilli())).build()).getTree();
+      assertThat(tree.getSelfList().stream().mapToLong(Long::longValue).sum())
+          .isEqualTo(12 * TestProfiles.total(JAVA, 0));
+    }
   }
 
   private static Map<String, Long> times(Map<String, Long> m, long k) {

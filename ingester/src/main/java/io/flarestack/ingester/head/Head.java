@@ -16,6 +16,8 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Predicate;
+import java.util.function.Supplier;
 
 /**
  * The ingester's in-memory head: per tenant, one {@link TenantHead} per time window (windows of
@@ -192,17 +194,17 @@ public final class Head {
    * @param coveredLsn the highest LSN logged so far (no push may be in flight)
    * @return the heads cut now
    */
-  public List<TenantHead> cutEnded(long cutBeforeNanos, java.util.function.Supplier<String> blockIds, long coveredLsn) {
+  public List<TenantHead> cutEnded(long cutBeforeNanos, Supplier<String> blockIds, long coveredLsn) {
     return cut(h -> h.windowEndNanos() <= cutBeforeNanos, blockIds, coveredLsn);
   }
 
   /** Cuts every live head, whatever its window (at shutdown). */
-  public List<TenantHead> cutAll(java.util.function.Supplier<String> blockIds, long coveredLsn) {
+  public List<TenantHead> cutAll(Supplier<String> blockIds, long coveredLsn) {
     return cut(h -> true, blockIds, coveredLsn);
   }
 
-  private List<TenantHead> cut(java.util.function.Predicate<TenantHead> which,
-      java.util.function.Supplier<String> blockIds, long coveredLsn) {
+  private List<TenantHead> cut(Predicate<TenantHead> which,
+      Supplier<String> blockIds, long coveredLsn) {
     List<TenantHead> out = new ArrayList<>();
     for (Tenant t : tenants.values()) {
       for (TenantHead h : List.copyOf(t.live.values())) {
