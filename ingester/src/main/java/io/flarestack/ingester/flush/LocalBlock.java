@@ -16,14 +16,29 @@ final class LocalBlock {
   private final Path dir;
   private final Block block;
   private final long minSegment;
+  private final long windowStartNanos;
+  private final long coveredLsn;
   private volatile long uploadedAtMillis;
 
-  LocalBlock(String tenant, Path dir, Block block, long minSegment, long uploadedAtMillis) {
+  LocalBlock(String tenant, Path dir, Block block, long minSegment, long uploadedAtMillis, long windowStartNanos,
+      long coveredLsn) {
     this.tenant = requireNonNull(tenant, "tenant is null");
     this.dir = requireNonNull(dir, "dir is null");
     this.block = requireNonNull(block, "block is null");
     this.minSegment = minSegment;
     this.uploadedAtMillis = uploadedAtMillis;
+    this.windowStartNanos = windowStartNanos;
+    this.coveredLsn = coveredLsn;
+  }
+
+  /** The head window it was cut from. */
+  long windowStartNanos() {
+    return windowStartNanos;
+  }
+
+  /** Log records up to this LSN (for its tenant and window) are in this block or an earlier one; -1 unknown. */
+  long coveredLsn() {
+    return coveredLsn;
   }
 
   String tenant() {

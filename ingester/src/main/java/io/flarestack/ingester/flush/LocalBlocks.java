@@ -35,7 +35,18 @@ final class LocalBlocks {
   static final String SIDECAR = "local.json";
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  record Sidecar(@JsonProperty("minSegment") long minSegment, @JsonProperty("uploadedAt") long uploadedAtMillis) {}
+  /**
+   * What the ingester keeps beside a local block.
+   *
+   * @param minSegment the oldest log segment whose records the block holds (kept until upload)
+   * @param uploadedAtMillis when it was uploaded, 0 before
+   * @param windowStartNanos the head window it was cut from
+   * @param coveredLsn every log record up to this LSN is in this block or an earlier one of its
+   *     window: restored into the flush marks at start, so a crash right after the block was
+   *     renamed into place cannot make replay apply those records a second time
+   */
+  record Sidecar(@JsonProperty("minSegment") long minSegment, @JsonProperty("uploadedAt") long uploadedAtMillis,
+      @JsonProperty("window") long windowStartNanos, @JsonProperty("coveredLsn") long coveredLsn) {}
 
   private final Path root;
   private final BlockWriter writer;
@@ -88,8 +99,9 @@ final class LocalBlocks {
     BlockMeta meta = BlockMeta.parse(Files.readAllBytes(dir.resolve(BlockMeta.META_FILE)), dir.toString());
     Sidecar s = Files.exists(dir.resolve(SIDECAR))
         ? JSON.readValue(Files.readAllBytes(dir.resolve(SIDECAR)), Sidecar.class)
-        : new Sidecar(Long.MAX_VALUE, 0);
-    return new LocalBlock(tenant, dir, block(tenant, dir, meta), s.minSegment(), s.uploadedAtMillis());
+        : new Sidecar(Long.MAX_VALUE, 0, 0, -1);
+    return new LocalBlock(tenant, dir, block(tenant, dir, meta), s.minSegment(), s.uploadedAtMillis(),
+        s.windowStartNanos(), s.coveredLsn());
   }
 
   private Block block(String tenant, Path dir, BlockMeta meta) {
@@ -112,10 +124,11 @@ final class LocalBlocks {
       deleteTree(tmp);
       return null;
     }
-    writeSidecar(tmp, new Sidecar(head.minSegment(), 0));
-    Files.move(tmp, dir, StandardCopyOption.ATOMIC_MOVE);
+    writeSidecar(tmp, new Sidecar(head.minSegment(), 0, head.windowStartNanos(), head.coveredLsn()));
+    Files.move(tmp, dir, StandardCopyOption.ATOMIC_MOVE); // the commit point: block present = records covered
     sync(tenantDir);
-    return new LocalBlock(head.tenant(), dir, block(head.tenant(), dir, meta), head.minSegment(), 0);
+    return new LocalBlock(head.tenant(), dir, block(head.tenant(), dir, meta), head.minSegment(), 0,
+        head.windowStartNanos(), head.coveredLsn());
   }
 
   /** Starts serving a written block. */
@@ -124,7 +137,7 @@ final class LocalBlocks {
   }
 
   void markUploaded(LocalBlock b, long atMillis) throws IOException {
-    writeSidecar(b.dir(), new Sidecar(b.minSegment(), atMillis));
+    writeSidecar(b.dir(), new Sidecar(b.minSegment(), atMillis, b.windowStartNanos(), b.coveredLsn()));
     b.markUploaded(atMillis);
   }
 

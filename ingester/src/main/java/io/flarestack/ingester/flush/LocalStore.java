@@ -67,6 +67,12 @@ public final class LocalStore {
         bucket, requireNonNull(pushLock, "pushLock is null"), requireNonNull(clock, "clock is null"),
         requireNonNull(registry, "registry is null"), FlushMarks.load(config.dataPath()));
     s.local.load();
+    for (LocalBlock b : s.local.all()) {
+      // A block on disk covers its records even if the process died before flushed.json said so.
+      if (b.coveredLsn() >= 0 && !s.marks.covers(b.tenant(), b.windowStartNanos(), b.coveredLsn())) {
+        s.marks.record(b.tenant(), b.windowStartNanos(), b.coveredLsn(), s.marks.lsnFloor());
+      }
+    }
     return s;
   }
 

@@ -226,6 +226,25 @@ class FlushTest {
   }
 
   @Test
+  void blocksOnDiskCoverTheirRecordsEvenWithoutTheFlushMarks() throws Exception {
+    // No upload (the bucket is a file), so the log keeps every segment.
+    Path moved = bucketDir.resolveSibling(bucketDir.getFileName() + "-away");
+    Files.move(bucketDir, moved);
+    Files.writeString(bucketDir, "not a directory");
+    pushTwoWindows();
+    Answers before = answers();
+    ingester.stop(); // cuts both windows into local blocks
+    // As if the process had died right after renaming the blocks into place.
+    Files.delete(dataDir.resolve("flushed.json"));
+    ingester = new Ingester(config(), bucket, clock, new SimpleMeterRegistry());
+    ingester.start();
+    assertThat(ingester.head().heads("t")).isEmpty(); // replay applied nothing twice
+    assertThat(answers()).isEqualTo(before);
+    Files.delete(bucketDir);
+    Files.move(moved, bucketDir);
+  }
+
+  @Test
   void uploadedBlocksAreRetiredAfterTheRetention() throws Exception {
     pushTwoWindows();
     clock.set(BASE.plus(Duration.ofHours(1)).plusSeconds(61));
