@@ -151,7 +151,7 @@ public final class Flarestack {
       ClientPool<IngesterServiceBlockingStub> clients = ingesterClients("pyroscope_distributor_ingester_clients",
           "The current number of ingester clients in the distributor's pool.");
       Distributor distributor = new Distributor(config.distributor(), limits,
-          new RingIngesterWriter(ingesterRing, clients, fanout), clock, registry);
+          new RingIngesterWriter(ingesterRing, clients, fanout), clock, background, registry);
       server.addService(new PushServiceImpl(distributor));
       JfrIngest jfr = new JfrIngest(distributor, JfrConfig.from(config.values()), registry);
       IngestHandler ingest = new IngestHandler(distributor, multitenancy, clock, limits, jfr);
