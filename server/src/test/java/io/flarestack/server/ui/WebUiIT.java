@@ -1,0 +1,225 @@
+package io.flarestack.server.ui;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.flarestack.api.google.v1.Location;
+import io.flarestack.api.google.v1.Profile;
+import io.flarestack.api.google.v1.Sample;
+import io.flarestack.server.BuildInfo;
+import io.flarestack.server.Flarestack;
+import io.flarestack.server.FlarestackConfig;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.zip.GZIPInputStream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The built-in UI end to end: the real server (in process, ephemeral ports) with the ui module's
+ * jar on the classpath, real profiles from the shared test data pushed through {@code /ingest}
+ * with their time moved to now, and {@code ui/e2e/ui.test.mjs} driving Debian's Chromium through
+ * playwright-core. What the page must show (the top function, the total, what a diff adds and
+ * removes) is computed here from the input files, not from the server. Screenshots land in
+ * {@code server/target/ui-screenshots/}. A missing node, Chromium or playwright-core fails.
+ */
+class WebUiIT {
+  private static final String CPU = "process_cpu:cpu:nanoseconds:cpu:nanoseconds";
+
+  private Flarestack app;
+  private final HttpClient http = HttpClient.newHttpClient();
+
+  @BeforeEach
+  void start() throws Exception {
+    FlarestackConfig config = FlarestackConfig.load(
+        List.of("-server.http-listen-port=0", "-server.grpc-listen-port=0", "-log.level=warn"), Map.of());
+    app = new Flarestack(config, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), Clock.systemUTC(), BuildInfo.load());
+    app.start();
+  }
+
+  @AfterEach
+  void stop() {
+    if (app != null) {
+      app.stop();
+    }
+  }
+
+  @Test
+  void browserShowsFlameGraphSearchDiffAndSharedUrls() throws Exception {
+    long now = System.currentTimeMillis();
+    Profile java = profile("pprof/pkg-pprof/profile_java");
+    push("java-app{env=\"e2e\"}", java, now - Duration.ofMinutes(20).toMillis());
+    // Two Go CPU profiles of one service, half an hour apart: the diff page's default halves.
+    Profile before = profile("pprof/pkg-pprof/go.cpu.labels.pprof");
+    Profile after = profile("captured/go-1.19-runtime-pprof/cpu-with-labels.pb.gz");
+    push("go-app", before, now - Duration.ofMinutes(45).toMillis());
+    push("go-app", after, now - Duration.ofMinutes(15).toMillis());
+
+    Map<String, Long> javaSelf = selfByFunction(java, valueIndex(java, "cpu", "nanoseconds"));
+    String top = javaSelf.entrySet().stream().max(Map.Entry.comparingByValue()).orElseThrow().getKey();
+    long total = javaSelf.values().stream().mapToLong(Long::longValue).sum();
+    assertThat(top).isEqualTo("java/io/UnixFileSystem.getNameMax0"); // as shared/testdata/README.md says
+    String removed = onlyIn(before, after);
+    String added = onlyIn(after, before);
+
+    Path ui = uiDir();
+    Path shots = Paths.get("target", "ui-screenshots").toAbsolutePath();
+    Path log = Paths.get("target", "ui-e2e.log").toAbsolutePath();
+    Files.createDirectories(shots);
+    ProcessBuilder pb = new ProcessBuilder(node(), "--test", "--test-reporter=spec", "e2e/ui.test.mjs")
+        .directory(ui.toFile()).redirectErrorStream(true).redirectOutput(log.toFile());
+    Map<String, String> env = pb.environment();
+    env.put("FLARESTACK_URL", "http://127.0.0.1:" + app.httpPort() + "/");
+    env.put("UI_SCREENSHOTS", shots.toString());
+    env.put("E2E_SERVICE", "java-app");
+    env.put("E2E_TOP", top);
+    env.put("E2E_TOTAL", Long.toString(total));
+    env.put("E2E_DIFF_SERVICE", "go-app");
+    env.put("E2E_DIFF_REMOVED", removed);
+    env.put("E2E_DIFF_ADDED", added);
+    Process p = pb.start();
+    boolean finished = p.waitFor(180, TimeUnit.SECONDS);
+    if (!finished) {
+      p.destroyForcibly();
+    }
+    String output = Files.readString(log);
+    System.out.println(output);
+    assertThat(finished).as("the browser test finished within 180 s; output:%n%s", output).isTrue();
+    assertThat(p.exitValue()).as("the browser test passed; output:%n%s", output).isZero();
+    assertThat(shots.resolve("flamegraph.png")).isNotEmptyFile();
+    assertThat(shots.resolve("diff.png")).isNotEmptyFile();
+  }
+
+  /** The first function by self value that one profile has and the other has nowhere. */
+  private static String onlyIn(Profile p, Profile other) {
+    Map<String, Long> self = selfByFunction(p, valueIndex(p, "cpu", "nanoseconds"));
+    Set<String> elsewhere = allFunctions(other, valueIndex(other, "cpu", "nanoseconds"));
+    return self.entrySet().stream().filter(e -> !elsewhere.contains(e.getKey()) && e.getValue() > 0)
+        .max(Map.Entry.<String, Long>comparingByValue().thenComparing(Map.Entry.comparingByKey(Comparator.reverseOrder())))
+        .orElseThrow().getKey();
+  }
+
+  private void push(String name, Profile profile, long atMillis) throws Exception {
+    byte[] body = profile.toBuilder().setTimeNanos(atMillis * 1_000_000L).build().toByteArray();
+    URI uri = URI.create("http://127.0.0.1:" + app.httpPort() + "/ingest?format=pprof&name="
+        + URLEncoder.encode(name, StandardCharsets.UTF_8));
+    HttpResponse<String> r = http.send(HttpRequest.newBuilder(uri).POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(),
+        HttpResponse.BodyHandlers.ofString());
+    assertThat(r.statusCode()).as("push %s: %s", name, r.body()).isEqualTo(200);
+  }
+
+  // --- expectations straight from the pprof: self = value of samples whose leaf is the function.
+
+  static int valueIndex(Profile p, String type, String unit) {
+    for (int i = 0; i < p.getSampleTypeCount(); i++) {
+      if (p.getStringTable((int) p.getSampleType(i).getType()).equals(type)
+          && p.getStringTable((int) p.getSampleType(i).getUnit()).equals(unit)) {
+        return i;
+      }
+    }
+    throw new IllegalArgumentException("no " + type + "/" + unit + " values");
+  }
+
+  static Map<String, Long> selfByFunction(Profile p, int index) {
+    Map<Long, String> leaf = leafNames(p);
+    Map<String, Long> self = new HashMap<>();
+    for (Sample s : p.getSampleList()) {
+      if (s.getLocationIdCount() > 0 && s.getValue(index) != 0) {
+        self.merge(leaf.get(s.getLocationId(0)), s.getValue(index), Long::sum);
+      }
+    }
+    return self;
+  }
+
+  static Set<String> allFunctions(Profile p, int index) {
+    Map<Long, Location> locations = new HashMap<>();
+    p.getLocationList().forEach(l -> locations.put(l.getId(), l));
+    Map<Long, String> functions = functionNames(p);
+    Set<String> out = new HashSet<>();
+    for (Sample s : p.getSampleList()) {
+      if (s.getValue(index) == 0) {
+        continue;
+      }
+      for (long id : s.getLocationIdList()) {
+        locations.get(id).getLineList().forEach(line -> out.add(functions.get(line.getFunctionId())));
+      }
+    }
+    return out;
+  }
+
+  /** Location id to the name of its innermost (first) line's function. */
+  private static Map<Long, String> leafNames(Profile p) {
+    Map<Long, String> functions = functionNames(p);
+    Map<Long, String> out = new HashMap<>();
+    for (Location l : p.getLocationList()) {
+      out.put(l.getId(), functions.get(l.getLine(0).getFunctionId()));
+    }
+    return out;
+  }
+
+  private static Map<Long, String> functionNames(Profile p) {
+    Map<Long, String> out = new HashMap<>();
+    p.getFunctionList().forEach(f -> out.put(f.getId(), p.getStringTable((int) f.getName())));
+    return out;
+  }
+
+  static Profile profile(String relative) throws IOException {
+    byte[] raw = Files.readAllBytes(testData().resolve(relative));
+    if (raw.length > 2 && (raw[0] & 0xff) == 0x1f && (raw[1] & 0xff) == 0x8b) {
+      try (GZIPInputStream in = new GZIPInputStream(new ByteArrayInputStream(raw))) {
+        raw = in.readAllBytes();
+      }
+    }
+    return Profile.parseFrom(raw);
+  }
+
+  static Path testData() {
+    for (Path p = Paths.get("").toAbsolutePath(); p != null; p = p.getParent()) {
+      Path candidate = p.resolve("shared").resolve("testdata");
+      if (Files.isDirectory(candidate)) {
+        return candidate;
+      }
+    }
+    return Paths.get("/work/shared/testdata");
+  }
+
+  /** The ui module beside this one, with its browser test and installed node_modules. */
+  static Path uiDir() {
+    Path ui = Paths.get("").toAbsolutePath().getParent().resolve("ui");
+    assertThat(ui.resolve("e2e/ui.test.mjs")).as("the ui module's browser test").exists();
+    assertThat(ui.resolve("node_modules/playwright-core"))
+        .as("playwright-core is not installed in %s: run npm ci there (the ui module's build does)", ui).exists();
+    return ui;
+  }
+
+  static String node() throws IOException, InterruptedException {
+    try {
+      Process p = new ProcessBuilder("node", "--version").redirectErrorStream(true).start();
+      String v = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+      assertThat(p.waitFor()).as("node --version: %s", v).isZero();
+      return "node";
+    } catch (IOException e) {
+      throw new AssertionError("node is not on the PATH; the web UI's browser test needs Node.js 20.19+", e);
+    }
+  }
+}
