@@ -2,15 +2,13 @@ package io.flarestack.server.ui;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.flarestack.api.google.v1.Location;
 import io.flarestack.api.google.v1.Profile;
-import io.flarestack.api.google.v1.Sample;
 import io.flarestack.server.BuildInfo;
 import io.flarestack.server.Flarestack;
 import io.flarestack.server.FlarestackConfig;
+import io.flarestack.server.TestProfiles;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -24,13 +22,10 @@ import java.nio.file.Paths;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Comparator;
-import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
-import java.util.zip.GZIPInputStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -67,15 +62,15 @@ class WebUiIT {
   @Test
   void browserShowsFlameGraphSearchDiffAndSharedUrls() throws Exception {
     long now = System.currentTimeMillis();
-    Profile java = profile("pprof/pkg-pprof/profile_java");
+    Profile java = TestProfiles.profile("pprof/pkg-pprof/profile_java");
     push("java-app{env=\"e2e\"}", java, now - Duration.ofMinutes(20).toMillis());
     // Two Go CPU profiles of one service, half an hour apart: the diff page's default halves.
-    Profile before = profile("pprof/pkg-pprof/go.cpu.labels.pprof");
-    Profile after = profile("captured/go-1.19-runtime-pprof/cpu-with-labels.pb.gz");
+    Profile before = TestProfiles.profile("pprof/pkg-pprof/go.cpu.labels.pprof");
+    Profile after = TestProfiles.profile("captured/go-1.19-runtime-pprof/cpu-with-labels.pb.gz");
     push("go-app", before, now - Duration.ofMinutes(45).toMillis());
     push("go-app", after, now - Duration.ofMinutes(15).toMillis());
 
-    Map<String, Long> javaSelf = selfByFunction(java, valueIndex(java, "cpu", "nanoseconds"));
+    Map<String, Long> javaSelf = TestProfiles.selfByFunction(java, TestProfiles.valueIndex(java, "cpu", "nanoseconds"));
     String top = javaSelf.entrySet().stream().max(Map.Entry.comparingByValue()).orElseThrow().getKey();
     long total = javaSelf.values().stream().mapToLong(Long::longValue).sum();
     assertThat(top).isEqualTo("java/io/UnixFileSystem.getNameMax0"); // as shared/testdata/README.md says
@@ -112,8 +107,8 @@ class WebUiIT {
 
   /** The first function by self value that one profile has and the other has nowhere. */
   private static String onlyIn(Profile p, Profile other) {
-    Map<String, Long> self = selfByFunction(p, valueIndex(p, "cpu", "nanoseconds"));
-    Set<String> elsewhere = allFunctions(other, valueIndex(other, "cpu", "nanoseconds"));
+    Map<String, Long> self = TestProfiles.selfByFunction(p, TestProfiles.valueIndex(p, "cpu", "nanoseconds"));
+    Set<String> elsewhere = TestProfiles.allFunctions(other, TestProfiles.valueIndex(other, "cpu", "nanoseconds"));
     return self.entrySet().stream().filter(e -> !elsewhere.contains(e.getKey()) && e.getValue() > 0)
         .max(Map.Entry.<String, Long>comparingByValue().thenComparing(Map.Entry.comparingByKey(Comparator.reverseOrder())))
         .orElseThrow().getKey();
@@ -126,81 +121,6 @@ class WebUiIT {
     HttpResponse<String> r = http.send(HttpRequest.newBuilder(uri).POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(),
         HttpResponse.BodyHandlers.ofString());
     assertThat(r.statusCode()).as("push %s: %s", name, r.body()).isEqualTo(200);
-  }
-
-  // --- expectations straight from the pprof: self = value of samples whose leaf is the function.
-
-  static int valueIndex(Profile p, String type, String unit) {
-    for (int i = 0; i < p.getSampleTypeCount(); i++) {
-      if (p.getStringTable((int) p.getSampleType(i).getType()).equals(type)
-          && p.getStringTable((int) p.getSampleType(i).getUnit()).equals(unit)) {
-        return i;
-      }
-    }
-    throw new IllegalArgumentException("no " + type + "/" + unit + " values");
-  }
-
-  static Map<String, Long> selfByFunction(Profile p, int index) {
-    Map<Long, String> leaf = leafNames(p);
-    Map<String, Long> self = new HashMap<>();
-    for (Sample s : p.getSampleList()) {
-      if (s.getLocationIdCount() > 0 && s.getValue(index) != 0) {
-        self.merge(leaf.get(s.getLocationId(0)), s.getValue(index), Long::sum);
-      }
-    }
-    return self;
-  }
-
-  static Set<String> allFunctions(Profile p, int index) {
-    Map<Long, Location> locations = new HashMap<>();
-    p.getLocationList().forEach(l -> locations.put(l.getId(), l));
-    Map<Long, String> functions = functionNames(p);
-    Set<String> out = new HashSet<>();
-    for (Sample s : p.getSampleList()) {
-      if (s.getValue(index) == 0) {
-        continue;
-      }
-      for (long id : s.getLocationIdList()) {
-        locations.get(id).getLineList().forEach(line -> out.add(functions.get(line.getFunctionId())));
-      }
-    }
-    return out;
-  }
-
-  /** Location id to the name of its innermost (first) line's function. */
-  private static Map<Long, String> leafNames(Profile p) {
-    Map<Long, String> functions = functionNames(p);
-    Map<Long, String> out = new HashMap<>();
-    for (Location l : p.getLocationList()) {
-      out.put(l.getId(), functions.get(l.getLine(0).getFunctionId()));
-    }
-    return out;
-  }
-
-  private static Map<Long, String> functionNames(Profile p) {
-    Map<Long, String> out = new HashMap<>();
-    p.getFunctionList().forEach(f -> out.put(f.getId(), p.getStringTable((int) f.getName())));
-    return out;
-  }
-
-  static Profile profile(String relative) throws IOException {
-    byte[] raw = Files.readAllBytes(testData().resolve(relative));
-    if (raw.length > 2 && (raw[0] & 0xff) == 0x1f && (raw[1] & 0xff) == 0x8b) {
-      try (GZIPInputStream in = new GZIPInputStream(new ByteArrayInputStream(raw))) {
-        raw = in.readAllBytes();
-      }
-    }
-    return Profile.parseFrom(raw);
-  }
-
-  static Path testData() {
-    for (Path p = Paths.get("").toAbsolutePath(); p != null; p = p.getParent()) {
-      Path candidate = p.resolve("shared").resolve("testdata");
-      if (Files.isDirectory(candidate)) {
-        return candidate;
-      }
-    }
-    return Paths.get("/work/shared/testdata");
   }
 
   /** The ui module beside this one, with its browser test and installed node_modules. */
