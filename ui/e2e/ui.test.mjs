@@ -8,7 +8,8 @@
 
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { accessSync, constants, mkdirSync } from 'node:fs';
+import { accessSync, constants, mkdirSync, readFileSync } from 'node:fs';
+import { gunzipSync } from 'node:zlib';
 import { delimiter, join } from 'node:path';
 
 const env = (name) => {
@@ -177,6 +178,33 @@ describe('Flarestack web UI in headless Chromium', () => {
     await until('the same first row', async () => (await firstSymbol(second)) === top);
     assert.ok(await second.getByRole('button', { name: 'Reset focus and sandwich' }).isVisible(), 'the focus survived the reload');
     await other.close();
+  });
+
+  it('exports the merged profile as pprof, the flame graph as JSON and PNG', async () => {
+    const save = async (button) => {
+      const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: button, exact: true }).click()]);
+      return { name: download.suggestedFilename(), bytes: readFileSync(await download.path()) };
+    };
+    const pprof = await save('pprof');
+    assert.match(pprof.name, /^java-app-process_cpu_cpu\.pb\.gz$/);
+    const raw = gunzipSync(pprof.bytes);
+    assert.ok(raw.includes(Buffer.from(env('E2E_TOP'))), 'the pprof names the top function');
+    const json = await save('JSON');
+    const fg = JSON.parse(json.bytes.toString('utf8'));
+    assert.ok(fg.flamegraph.names.includes(env('E2E_TOP')));
+    assert.equal(fg.flamegraph.total, env('E2E_TOTAL'));
+    const png = await save('PNG');
+    assert.deepEqual([...png.bytes.subarray(0, 4)], [0x89, 0x50, 0x4e, 0x47]);
+  });
+
+  it('explains what a small max nodes folds into other', async () => {
+    await page.getByLabel('Max nodes').fill('64');
+    const note = page.getByTestId('other-note');
+    await note.waitFor({ state: 'visible', timeout: 20_000 });
+    assert.match(await note.innerText(), /kept the 64 heaviest nodes/);
+    assert.ok(Number(await page.getByTestId('flamegraph-canvas').getAttribute('data-nodes')) <= 128, 'the server truncated the graph');
+    await page.getByLabel('Max nodes').fill('16384');
+    await until('the full graph again', async () => (await note.count()) === 0);
   });
 
   it('opens the sandwich view of a function from the table', async () => {

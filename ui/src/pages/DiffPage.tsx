@@ -54,12 +54,16 @@ export function DiffPage({ api, state, update, dark }: PageProps) {
   useEffect(() => {
     const all = services.data;
     if (!all || all.size === 0) return;
-    if (service === undefined && !state.leftQuery && !state.rightQuery) {
-      const first = [...all.keys()][0];
-      update({ query: withMatcher(state.query, 'service_name', first), profileType: all.get(first)![0] });
-    } else if (types.length > 0 && !types.includes(state.profileType)) {
-      update({ profileType: types[0] });
-    }
+    update((prev) => {
+      if (matcherValue(prev.query, 'service_name') === undefined && !prev.leftQuery && !prev.rightQuery) {
+        const first = [...all.keys()][0];
+        return { query: withMatcher(prev.query, 'service_name', first), profileType: all.get(first)![0] };
+      }
+      if (types.length > 0 && !types.includes(prev.profileType)) {
+        return { profileType: types[0] };
+      }
+      return {};
+    });
   }, [services.data, service, types, state.profileType, state.query, state.leftQuery, state.rightQuery, update]);
 
   const now = range.now;

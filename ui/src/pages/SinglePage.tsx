@@ -2,6 +2,7 @@ import { useEffect, useMemo, useState } from 'react';
 import type { Api, Selection } from '../api/client';
 import { useAsync } from '../state/useAsync';
 import type { ViewState } from '../state/url';
+import type { Patch } from '../state/useViewState';
 import { matcherValue, withMatcher } from '../state/selector';
 import { describeRange, resolveTime, stepSeconds } from '../state/time';
 import { decodeFlameGraph } from '../flamegraph/model';
@@ -16,7 +17,7 @@ import { download, fileBase, gzip, pngOf } from '../export';
 export interface PageProps {
   api: Api;
   state: ViewState;
-  update(patch: Partial<ViewState>, push?: boolean): void;
+  update(patch: Patch, push?: boolean): void;
   dark: boolean;
 }
 
@@ -44,12 +45,18 @@ export function SinglePage({ api, state, update, dark }: PageProps) {
   useEffect(() => {
     const all = services.data;
     if (!all || all.size === 0) return;
-    if (service === undefined) {
-      const first = [...all.keys()][0];
-      update({ query: withMatcher(state.query, 'service_name', first), profileType: all.get(first)![0] });
-    } else if (all.has(service) && !all.get(service)!.includes(state.profileType)) {
-      update({ profileType: all.get(service)![0] });
-    }
+    // Decided on the latest state: the user may have picked a service since this render.
+    update((prev) => {
+      const svc = matcherValue(prev.query, 'service_name');
+      if (svc === undefined) {
+        const first = [...all.keys()][0];
+        return { query: withMatcher(prev.query, 'service_name', first), profileType: all.get(first)![0] };
+      }
+      if (all.has(svc) && !all.get(svc)!.includes(prev.profileType)) {
+        return { profileType: all.get(svc)![0] };
+      }
+      return {};
+    });
   }, [services.data, service, state.profileType, state.query, update]);
 
   const labelNames = useAsync(range.valid && service !== undefined ? `ln|${service}|${start}|${end}` : null,

@@ -6,7 +6,9 @@ import { type ViewState, fromLocation, pagePath, toSearch } from './url';
  * (typing does not flood the back button), a change of page pushes a new one, and the back
  * button restores the state from the URL.
  */
-export function useViewState(): [ViewState, (patch: Partial<ViewState>, push?: boolean) => void] {
+export type Patch = Partial<ViewState> | ((prev: ViewState) => Partial<ViewState>);
+
+export function useViewState(): [ViewState, (patch: Patch, push?: boolean) => void] {
   const [state, setState] = useState<ViewState>(() => fromLocation(location.pathname, location.search));
 
   useEffect(() => {
@@ -15,9 +17,10 @@ export function useViewState(): [ViewState, (patch: Partial<ViewState>, push?: b
     return () => removeEventListener('popstate', onPop);
   }, []);
 
-  const update = useCallback((patch: Partial<ViewState>, push = false) => {
+  // A function patch sees the latest state, for updates decided in effects that may race a click.
+  const update = useCallback((patch: Patch, push = false) => {
     setState((prev) => {
-      const next = { ...prev, ...patch };
+      const next = { ...prev, ...(typeof patch === 'function' ? patch(prev) : patch) };
       const base = document.baseURI;
       const url = new URL(pagePath(next.page) + toSearch(next), base);
       const target = url.pathname + url.search;
