@@ -207,8 +207,37 @@ describe('Flarestack web UI in headless Chromium', () => {
     await until('the full graph again', async () => (await note.count()) === 0);
   });
 
+  it('completes label names, says when a selector has no data, and shows the server\'s error', async () => {
+    const query = page.getByLabel('Label selector');
+    await query.fill('{service_name="java-app", e');
+    const option = page.getByRole('listbox').getByRole('option', { name: 'env', exact: true });
+    await option.waitFor({ state: 'visible', timeout: 10_000 });
+    await option.click();
+    assert.equal(await query.inputValue(), '{service_name="java-app", env="');
+    await page.getByRole('listbox').getByRole('option', { name: 'e2e', exact: true }).click();
+    assert.equal(await query.inputValue(), '{service_name="java-app", env="e2e"');
+
+    await query.fill('{service_name="java-app", env="nope"}');
+    await query.press('Enter');
+    const empty = page.getByTestId('no-data');
+    await empty.waitFor({ state: 'visible', timeout: 20_000 });
+    assert.match(await empty.innerText(), /No data for \{service_name="java-app", env="nope"\}/);
+
+    await query.fill('{service_name="java-app", env=}');
+    await query.press('Enter');
+    const error = page.getByTestId('error').first();
+    await error.waitFor({ state: 'visible', timeout: 20_000 });
+    assert.match(await error.innerText(), /invalid_argument/);
+    assert.match(await error.innerText(), /env=\}/, 'the server\'s message names the bad selector');
+
+    await query.fill('{service_name="java-app"}');
+    await query.press('Enter');
+    await page.getByTestId('flamegraph-canvas').waitFor({ state: 'visible', timeout: 20_000 });
+  });
+
   it('opens the sandwich view of a function from the table', async () => {
-    await page.getByRole('button', { name: 'Reset focus and sandwich' }).click();
+    const reset = page.getByRole('button', { name: 'Reset focus and sandwich' });
+    if (await reset.count() > 0) await reset.click();
     await page.getByRole('button', { name: `Sandwich view of ${env('E2E_TOP')}` }).click();
     await page.getByTestId('sandwich-callees').waitFor({ state: 'visible' });
     await page.getByTestId('sandwich-callers').waitFor({ state: 'visible' });

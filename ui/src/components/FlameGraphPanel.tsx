@@ -1,4 +1,4 @@
-import { useEffect, useMemo, useRef, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { type FlameModel, children, findStack, focusView, otherSummary, stackOf } from '../flamegraph/model';
 import { exactTerm, searchNames } from '../flamegraph/search';
 import { relativeChange, topTable } from '../flamegraph/table';
@@ -27,7 +27,7 @@ interface Pointer { node: number; x: number; y: number; which: Which }
 export function FlameGraphPanel(p: FlameGraphPanelProps) {
   const { model, state, update } = p;
   const diff = model.diff;
-  const fmt = (v: number) => formatValue(v, p.type.sampleUnit, p.type.sampleType);
+  const fmt = useCallback((v: number) => formatValue(v, p.type.sampleUnit, p.type.sampleType), [p.type.sampleUnit, p.type.sampleType]);
   const [searchText, setSearchText] = useState(state.search);
   const [hover, setHover] = useState<Pointer>();
   const [menu, setMenu] = useState<Pointer>();
@@ -63,6 +63,12 @@ export function FlameGraphPanel(p: FlameGraphPanelProps) {
     addEventListener('keydown', onKey);
     return () => { removeEventListener('click', close); removeEventListener('keydown', onKey); };
   }, [menu]);
+
+  // Stable callbacks, so hovering the graph does not re-render the (memoised) table.
+  const onSort = useCallback((sort: string) => update({ sort }), [update]);
+  const onSearch = useCallback((name: string) => update({ search: exactTerm(name) }), [update]);
+  const onSandwich = useCallback((name: string) => update({ sandwich: name, focus: [] }), [update]);
+  const tableDiff = useMemo(() => (diff ? { leftTicks: diff.leftTicks, rightTicks: diff.rightTicks, format: fmt } : undefined), [diff, fmt]);
 
   const modelOf = (w: Which): FlameModel => (w === 'main' || !sw ? model : sw[w]);
   const focusOn = (n: number) => update({ focus: n > 0 ? stackOf(model, n) : [], sandwich: '' });
@@ -153,12 +159,11 @@ export function FlameGraphPanel(p: FlameGraphPanelProps) {
         <div className={`fg-body ${state.layout}`}>
           {state.layout !== 'graph' ? (
             <TopTable rows={rows} matches={search.active ? search.names : null} sort={state.sort}
-              onSort={(sort) => update({ sort })} format={fmt} total={total}
-              diff={diff ? { leftTicks: diff.leftTicks, rightTicks: diff.rightTicks, format: fmt } : undefined}
+              onSort={onSort} format={fmt} total={total} diff={tableDiff}
               active={state.sandwich || undefined}
               onHoverRow={setRowHover}
-              onSearch={(name) => update({ search: exactTerm(name) })}
-              onSandwich={diff ? undefined : (name) => update({ sandwich: name, focus: [] })} />
+              onSearch={onSearch}
+              onSandwich={diff ? undefined : onSandwich} />
           ) : null}
           {state.layout !== 'table' ? (
             <div className="graph-wrap">
@@ -218,7 +223,7 @@ function Tooltip(p: { ptr: Pointer; model: FlameModel; total: number; focusTotal
         <table><tbody>
           <tr><td>Baseline</td><td>{p.fmt(d.leftTotal[n])} ({percent(d.leftTotal[n], d.leftTicks)}), self {p.fmt(d.leftSelf[n])}</td></tr>
           <tr><td>Comparison</td><td>{p.fmt(d.rightTotal[n])} ({percent(d.rightTotal[n], d.rightTicks)}), self {p.fmt(d.rightSelf[n])}</td></tr>
-          <tr><td>Change</td><td>{formatChange(relativeChange(d.leftTotal[n], d.rightTotal[n], d.leftTicks, d.rightTicks))} of its share</td></tr>
+          <tr><td>Change</td><td>{describeChange(relativeChange(d.leftTotal[n], d.rightTotal[n], d.leftTicks, d.rightTicks))}</td></tr>
         </tbody></table>
       ) : (
         <table><tbody>
@@ -230,6 +235,12 @@ function Tooltip(p: { ptr: Pointer; model: FlameModel; total: number; focusTotal
       )}
     </div>
   );
+}
+
+function describeChange(change: number): string {
+  if (change === Infinity) return 'new: only in the comparison';
+  if (change === -1) return 'removed: only in the baseline';
+  return `${formatChange(change)} of its share of the total`;
 }
 
 function DiffLegend(p: { palette: 'blue-red' | 'green-red'; dark: boolean; leftTicks: number; rightTicks: number; fmt(v: number): string }) {

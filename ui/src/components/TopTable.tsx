@@ -1,4 +1,4 @@
-import { useMemo } from 'react';
+import { memo, useMemo } from 'react';
 import { type Row, type SortKey, relativeChange, sortRows } from '../flamegraph/table';
 import { percent } from '../flamegraph/units';
 
@@ -20,7 +20,7 @@ export interface TopTableProps {
 const LIMIT = 500;
 
 /** Self and total per function, sortable; filtered by the search like the graph. */
-export function TopTable(p: TopTableProps) {
+export const TopTable = memo(function TopTable(p: TopTableProps) {
   const [key, dir] = p.sort.split('-') as [SortKey, string];
   const sorted = useMemo(() => {
     const rows = p.matches ? p.rows.filter((r) => p.matches![r.nameIndex] === 1) : p.rows;
@@ -54,8 +54,8 @@ export function TopTable(p: TopTableProps) {
                 {header('diff', 'Diff')}
               </>
             ) : null}
-            {header('self', 'Self')}
-            {header('total', 'Total')}
+            {header('self', p.diff ? 'Self (both)' : 'Self')}
+            {header('total', p.diff ? 'Total (both)' : 'Total')}
             {p.onSandwich ? <th aria-label="actions" /> : null}
           </tr>
         </thead>
@@ -94,7 +94,7 @@ export function TopTable(p: TopTableProps) {
       {sorted.length === 0 ? <div className="note" style={{ padding: 6 }}>No function matches the search.</div> : null}
     </div>
   );
-}
+});
 
 export function formatChange(change: number): string {
   if (change === Infinity) return 'new';

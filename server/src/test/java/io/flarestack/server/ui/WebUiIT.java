@@ -63,7 +63,7 @@ class WebUiIT {
   void browserShowsFlameGraphSearchDiffAndSharedUrls() throws Exception {
     long now = System.currentTimeMillis();
     Profile java = TestProfiles.profile("pprof/pkg-pprof/profile_java");
-    push("java-app{env=\"e2e\"}", java, now - Duration.ofMinutes(20).toMillis());
+    push("java-app{env=e2e}", java, now - Duration.ofMinutes(20).toMillis());
     // Two Go CPU profiles of one service, half an hour apart: the diff page's default halves.
     Profile before = TestProfiles.profile("pprof/pkg-pprof/go.cpu.labels.pprof");
     Profile after = TestProfiles.profile("captured/go-1.19-runtime-pprof/cpu-with-labels.pb.gz");
