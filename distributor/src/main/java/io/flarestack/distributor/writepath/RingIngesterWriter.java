@@ -12,6 +12,7 @@ import io.flarestack.common.ring.Operation;
 import io.flarestack.common.ring.ReplicationSet;
 import io.flarestack.common.ring.Ring;
 import io.flarestack.common.ring.RingHash;
+import io.flarestack.common.tenant.Tenant;
 import io.grpc.Context;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -38,6 +39,17 @@ public final class RingIngesterWriter implements IngesterWriter {
 
   @Override
   public void push(String tenant, PushRequest request) {
+    // The calls forward the tenant from the gRPC context; plain HTTP routes (/ingest) have none.
+    Context withTenant = Context.current().withValue(Tenant.CONTEXT_KEY, tenant);
+    Context previous = withTenant.attach();
+    try {
+      pushAs(tenant, request);
+    } finally {
+      withTenant.detach(previous);
+    }
+  }
+
+  private void pushAs(String tenant, PushRequest request) {
     Map<String, PushRequest.Builder> byService = new LinkedHashMap<>();
     for (ProfileSeries s : request.getSeriesList()) {
       byService.computeIfAbsent(serviceName(s.getLabelsList()), k -> PushRequest.newBuilder()).addSeries(s);
