@@ -244,6 +244,28 @@ describe('Flarestack web UI in headless Chromium', () => {
     assert.equal(new URL(page.url()).searchParams.get('sandwich'), env('E2E_TOP'));
   });
 
+  it('groups the timeline by a label and zooms into a dragged range', async () => {
+    await page.getByLabel('Group by').selectOption('env');
+    await until('a series per env value', async () => (await page.getByTestId('timeline').innerText()).includes('env=e2e'));
+    const svg = page.getByTestId('timeline').locator('svg');
+    const box = await svg.boundingBox();
+    await page.mouse.move(box.x + box.width * 0.5, box.y + 40);
+    await page.mouse.down();
+    await page.mouse.move(box.x + box.width * 0.75, box.y + 40, { steps: 5 });
+    await page.mouse.move(box.x + box.width * 0.99, box.y + 40, { steps: 5 });
+    await page.mouse.up();
+    await until('an absolute range in the URL', () => /^\d+$/.test(new URL(page.url()).searchParams.get('from') ?? ''));
+    const from = Number(new URL(page.url()).searchParams.get('from'));
+    const until_ = Number(new URL(page.url()).searchParams.get('until'));
+    const now = Date.now();
+    assert.ok(from > now - 35 * 60e3 && from < now - 25 * 60e3, `the drag started half way through the last hour: ${new Date(from).toISOString()}`);
+    assert.ok(until_ > from && until_ <= now + 60e3);
+    assert.equal(await page.getByLabel('Time range', { exact: true }).inputValue(), 'custom');
+    await page.getByTestId('sandwich-callees').waitFor({ state: 'visible', timeout: 20_000 });
+    await page.getByLabel('Time range', { exact: true }).selectOption('now-1h');
+    await page.getByLabel('Group by').selectOption('');
+  });
+
   it('diffs two time ranges of a service through the Diff RPC, with a legend', async () => {
     await page.getByRole('link', { name: 'Diff' }).click();
     await until('the diff page', () => page.url().includes('/comparison-diff'));

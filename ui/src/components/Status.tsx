@@ -4,12 +4,13 @@ import { ApiError } from '../api/client';
 export function ErrorBox({ what, error }: { what: string; error: Error }) {
   const code = error instanceof ApiError ? error.code : undefined;
   const hint = code === 'unauthenticated'
-    ? ' This server runs in multi-tenant mode: enter a tenant ID in the Tenant field at the top.'
+    ? 'This server runs in multi-tenant mode: enter a tenant ID in the Tenant field at the top.'
     : '';
   return (
     <div className="alert" role="alert" data-testid="error">
       <strong>{what} failed{code ? ` (${code})` : ''}</strong>
-      {error.message}{hint}
+      {error.message}
+      {hint ? <div>{hint}</div> : null}
     </div>
   );
 }
