@@ -49,13 +49,13 @@ export const TopTable = memo(function TopTable(p: TopTableProps) {
             {header('name', 'Symbol')}
             {p.diff ? (
               <>
-                <th>Baseline</th>
-                <th>Comparison</th>
+                {header('left', 'Baseline')}
+                {header('right', 'Comparison')}
                 {header('diff', 'Diff')}
               </>
             ) : null}
-            {header('self', p.diff ? 'Self (both)' : 'Self')}
-            {header('total', p.diff ? 'Total (both)' : 'Total')}
+            {!p.diff ? header('self', 'Self') : null}
+            {!p.diff ? header('total', 'Total') : null}
             {p.onSandwich ? <th aria-label="actions" /> : null}
           </tr>
         </thead>
@@ -70,16 +70,20 @@ export const TopTable = memo(function TopTable(p: TopTableProps) {
                 </td>
                 {p.diff ? (
                   <>
-                    <td>{percent(r.leftTotal ?? 0, p.diff.leftTicks)}</td>
-                    <td>{percent(r.rightTotal ?? 0, p.diff.rightTicks)}</td>
+                    <td title={p.diff.format(r.leftTotal ?? 0)}>{percent(r.leftTotal ?? 0, p.diff.leftTicks)}</td>
+                    <td title={p.diff.format(r.rightTotal ?? 0)}>{percent(r.rightTotal ?? 0, p.diff.rightTicks)}</td>
                     <td>{formatChange(change)}</td>
                   </>
                 ) : null}
-                <td title={percent(r.self, p.total)}>
-                  {!p.diff ? <span className="bar" style={{ width: `${Math.round((28 * r.self) / maxSelf)}px` }} /> : null}
-                  {p.format(r.self)}
-                </td>
-                <td title={percent(r.total, p.total)}>{p.format(r.total)}</td>
+                {!p.diff ? (
+                  <>
+                    <td title={percent(r.self, p.total)}>
+                      <span className="bar" style={{ width: `${Math.round((28 * r.self) / maxSelf)}px` }} />
+                      {p.format(r.self)}
+                    </td>
+                    <td title={percent(r.total, p.total)}>{p.format(r.total)}</td>
+                  </>
+                ) : null}
                 {p.onSandwich ? (
                   <td className="actions">
                     <button className="small" onClick={() => p.onSandwich!(r.name)} title="Show callers and callees (sandwich view)" aria-label={`Sandwich view of ${r.name}`}>⇅</button>

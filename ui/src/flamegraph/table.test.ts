@@ -34,6 +34,21 @@ describe('topTable', () => {
     expect([a.leftSelf, a.leftTotal, a.rightSelf, a.rightTotal]).toEqual([2, 2, 4, 4]);
     expect(relativeChange(a.leftTotal!, a.rightTotal!, 4, 8)).toBe(0);
   });
+
+  it('sorts a diff by either side\'s share or by the change', () => {
+    // Baseline: main;a 3, main;b 1 (4 ticks). Comparison: main;a 2, main;b 6 (8 ticks).
+    const m = decodeDiff({
+      names: ['total', 'main', 'a', 'b'],
+      levels: [{ values: [0, 4, 0, 0, 8, 0, 0] }, { values: [0, 4, 0, 0, 8, 0, 1] },
+        { values: [0, 3, 3, 0, 2, 2, 2, 0, 1, 1, 0, 6, 6, 3] }],
+      leftTicks: 4, rightTicks: 8,
+    });
+    const rows = topTable(m).filter((r) => r.name !== 'main');
+    expect(sortRows(rows, 'left', true, 4, 8).map((r) => r.name)).toEqual(['a', 'b']);
+    expect(sortRows(rows, 'right', true, 4, 8).map((r) => r.name)).toEqual(['b', 'a']);
+    // b: 1/4 → 6/8 is +200 %; a: 3/4 → 2/8 is -66.7 %.
+    expect(sortRows(rows, 'diff', true, 4, 8).map((r) => r.name)).toEqual(['b', 'a']);
+  });
 });
 
 describe('search', () => {

@@ -15,7 +15,7 @@ export interface Row {
   rightTotal?: number;
 }
 
-export type SortKey = 'name' | 'self' | 'total' | 'diff';
+export type SortKey = 'name' | 'self' | 'total' | 'left' | 'right' | 'diff';
 
 export function topTable(m: FlameModel): Row[] {
   const n = m.names.length;
@@ -104,6 +104,8 @@ export function sortRows(rows: Row[], key: SortKey, desc: boolean, leftTicks = 0
     switch (key) {
       case 'self': return r.self;
       case 'total': return r.total;
+      case 'left': return leftTicks > 0 ? (r.leftTotal ?? 0) / leftTicks : 0;
+      case 'right': return rightTicks > 0 ? (r.rightTotal ?? 0) / rightTicks : 0;
       case 'diff': return diffShare(r, leftTicks, rightTicks, 'total');
       default: return 0;
     }
