@@ -21,6 +21,11 @@ import io.flarestack.common.server.Server;
 import io.flarestack.distributor.Distributor;
 import io.flarestack.distributor.PushServiceImpl;
 import io.flarestack.distributor.ingest.IngestHandler;
+import io.flarestack.distributor.ingest.jfr.JfrConfig;
+import io.flarestack.distributor.ingest.jfr.JfrIngest;
+import io.flarestack.distributor.otlp.OtlpHttpHandler;
+import io.flarestack.distributor.otlp.OtlpIngest;
+import io.flarestack.distributor.otlp.ProfilesServiceImpl;
 import io.flarestack.distributor.writepath.RingIngesterWriter;
 import io.flarestack.ingester.Ingester;
 import io.flarestack.ingester.IngesterServiceImpl;
@@ -150,9 +155,13 @@ public final class Flarestack {
       Distributor distributor = new Distributor(config.distributor(), limits,
           new RingIngesterWriter(ingesterRing, clients, fanout), clock, registry);
       server.addService(new PushServiceImpl(distributor));
-      IngestHandler ingest = new IngestHandler(distributor, multitenancy, clock, limits);
+      JfrIngest jfr = new JfrIngest(distributor, JfrConfig.from(config.values()), registry);
+      IngestHandler ingest = new IngestHandler(distributor, multitenancy, clock, limits, jfr);
       server.addRoute("POST", "/ingest", ingest);
       server.addRoute("POST", "/pyroscope/ingest", ingest);
+      OtlpIngest otlp = new OtlpIngest(distributor, clock);
+      server.addService(new ProfilesServiceImpl(otlp));
+      server.addRoute("POST", "/v1development/profiles", new OtlpHttpHandler(otlp, multitenancy, limits));
       return new CompositeService(Targets.DISTRIBUTOR, List.of(clients, distributor));
     }));
 

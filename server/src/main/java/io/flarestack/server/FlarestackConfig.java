@@ -8,6 +8,7 @@ import io.flarestack.common.limits.Limits;
 import io.flarestack.common.server.ServerConfig;
 import io.flarestack.compactor.CompactorConfig;
 import io.flarestack.distributor.DistributorConfig;
+import io.flarestack.distributor.ingest.jfr.JfrConfig;
 import io.flarestack.ingester.IngesterConfig;
 import io.flarestack.queryfrontend.QueryFrontendConfig;
 import io.flarestack.queryscheduler.QuerySchedulerConfig;
@@ -48,6 +49,7 @@ public record FlarestackConfig(
     all.addAll(Limits.options());
     all.addAll(IngesterRingConfig.options());
     all.addAll(DistributorConfig.options());
+    all.addAll(JfrConfig.options());
     all.addAll(IngesterConfig.options());
     all.addAll(QueryFrontendConfig.options());
     all.addAll(QuerySchedulerConfig.options());
@@ -62,13 +64,7 @@ public record FlarestackConfig(
    * @throws ConfigException with every problem found
    */
   public static FlarestackConfig load(List<String> args, Map<String, String> env) throws ConfigException {
-    ConfigValues v = ConfigLoader.load(options(), args, env);
-    FlarestackConfig config = from(v);
-    List<String> problems = config.validate();
-    if (!problems.isEmpty()) {
-      throw new ConfigException(problems);
-    }
-    return config;
+    return from(ConfigLoader.load(options(), args, env, FlarestackConfig::validate));
   }
 
   static FlarestackConfig from(ConfigValues v) {
@@ -78,12 +74,14 @@ public record FlarestackConfig(
         IngesterRingConfig.from(v), DistributorConfig.from(v), IngesterConfig.from(v));
   }
 
-  List<String> validate() {
-    List<String> problems = new ArrayList<>(Targets.validate(targets));
+  /** Cross-field and cross-component checks over raw values, so no record constructor throws first. */
+  static List<String> validate(ConfigValues values) {
+    List<String> problems = new ArrayList<>(Targets.validate(values.get(TARGET)));
+    String logLevel = values.get(LOG_LEVEL);
     if (!List.of("debug", "info", "warn", "error").contains(logLevel.toLowerCase(Locale.ROOT))) {
       problems.add(LOG_LEVEL.describe() + ": unknown level \"" + logLevel + "\"; use debug, info, warn or error");
     }
-    problems.addAll(ingesterRing.validate());
+    problems.addAll(IngesterRingConfig.from(values).validate());
     problems.addAll(CompactorConfig.validate(values));
     for (Option<Integer> port : List.of(ServerConfig.HTTP_LISTEN_PORT, ServerConfig.GRPC_LISTEN_PORT)) {
       int p = values.get(port);
@@ -91,6 +89,7 @@ public record FlarestackConfig(
         problems.add(port.describe() + ": port " + p + " is outside 0-65535");
       }
     }
+    Limits limits = Limits.from(values);
     if (limits.maxFlameGraphNodesDefault() > limits.maxFlameGraphNodesMax()) {
       problems.add(Limits.MAX_FLAMEGRAPH_NODES_DEFAULT.describe() + ": default " + limits.maxFlameGraphNodesDefault()
           + " exceeds the maximum " + limits.maxFlameGraphNodesMax());

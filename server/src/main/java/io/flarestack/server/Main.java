@@ -5,16 +5,17 @@ import ch.qos.logback.classic.LoggerContext;
 import io.flarestack.common.config.ConfigException;
 import io.flarestack.common.config.ConfigHelp;
 import io.flarestack.common.metrics.PyroscopeNamingConvention;
-import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
-import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.prometheus.metrics.core.metrics.Info;
 import java.io.PrintStream;
+import java.lang.management.ManagementFactory;
 import java.time.Clock;
 import java.util.Arrays;
 import java.util.List;
@@ -91,18 +92,25 @@ public final class Main {
   }
 
   /** The process-wide registry with Pyroscope's naming, JVM metrics and {@code pyroscope_build_info}. */
-  static PrometheusMeterRegistry newRegistry(BuildInfo build) {
+  public static PrometheusMeterRegistry newRegistry(BuildInfo build) {
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     registry.config().namingConvention(new PyroscopeNamingConvention());
-    Gauge.builder("pyroscope_build_info", () -> 1)
-        .description("A metric with a constant '1' value labeled by version, revision, branch and the runtime version.")
-        .tag("version", build.version()).tag("revision", build.revision()).tag("branch", build.branch())
-        .tag("goversion", "java" + build.javaVersion())
-        .register(registry);
+    // An Info metric renders as Pyroscope's gauge pyroscope_build_info{...} 1; a Micrometer gauge
+    // cannot carry the reserved _info suffix.
+    Info.builder().name("pyroscope_build")
+        .help("A metric with a constant '1' value labeled by version, revision, branch and the runtime version.")
+        .labelNames("version", "revision", "branch", "goversion")
+        .register(registry.getPrometheusRegistry())
+        .setLabelValues(build.version(), build.revision(), build.branch(), "java" + build.javaVersion());
     new ClassLoaderMetrics().bindTo(registry);
     new JvmMemoryMetrics().bindTo(registry);
     new JvmThreadMetrics().bindTo(registry);
-    new ProcessorMetrics().bindTo(registry);
+    // Not Micrometer's ProcessorMetrics: its process_cpu_time_ns_total and system_cpu_count fail
+    // promtool's lint. The conventional process_cpu_seconds_total instead.
+    if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os) {
+      FunctionCounter.builder("process.cpu", os, o -> o.getProcessCpuTime() / 1e9).baseUnit("seconds")
+          .description("Total user and system CPU time spent in seconds.").register(registry);
+    }
     new UptimeMetrics().bindTo(registry);
     new JvmGcMetrics().bindTo(registry);
     return registry;

@@ -5,28 +5,20 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.flarestack.api.google.v1.Profile;
 import io.flarestack.api.querier.v1.DiffRequest;
-import io.flarestack.api.querier.v1.DiffResponse;
 import io.flarestack.api.querier.v1.FlameGraphDiff;
 import io.flarestack.api.querier.v1.QuerierServiceGrpc;
 import io.flarestack.api.querier.v1.SelectMergeStacktracesRequest;
-import io.grpc.ManagedChannel;
-import io.grpc.ManagedChannelBuilder;
+import io.flarestack.server.testing.FunctionStats;
+import io.flarestack.server.testing.TestProfiles;
+import io.flarestack.server.testing.TestServer;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
-import io.micrometer.prometheusmetrics.PrometheusConfig;
-import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import java.net.URI;
-import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -39,25 +31,17 @@ import org.junit.jupiter.api.Test;
 class DiffRpcIT {
   private static final String CPU = "process_cpu:cpu:nanoseconds:cpu:nanoseconds";
 
-  private Flarestack app;
-  private ManagedChannel channel;
-  private final HttpClient http = HttpClient.newHttpClient();
+  private TestServer server;
 
   @BeforeEach
   void start() throws Exception {
-    FlarestackConfig config = FlarestackConfig.load(List.of("-server.http-listen-port=0", "-server.grpc-listen-port=0"), Map.of());
-    app = new Flarestack(config, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), Clock.systemUTC(), BuildInfo.load());
-    app.start();
-    channel = ManagedChannelBuilder.forAddress("127.0.0.1", app.grpcPort()).usePlaintext().build();
+    server = TestServer.start();
   }
 
   @AfterEach
-  void stop() throws InterruptedException {
-    if (channel != null) {
-      channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
-    }
-    if (app != null) {
-      app.stop();
+  void stop() {
+    if (server != null) {
+      server.close();
     }
   }
 
@@ -65,12 +49,12 @@ class DiffRpcIT {
   void diffsTwoTimeRangesOverGrpcAndConnect() throws Exception {
     long now = System.currentTimeMillis();
     long half = Duration.ofMinutes(30).toMillis();
-    Profile before = TestProfiles.profile("pprof/pkg-pprof/go.cpu.labels.pprof");
-    Profile after = TestProfiles.profile("captured/go-1.19-runtime-pprof/cpu-with-labels.pb.gz");
+    Profile before = FunctionStats.load("pprof/pkg-pprof/go.cpu.labels.pprof");
+    Profile after = FunctionStats.load("captured/go-1.19-runtime-pprof/cpu-with-labels.pb.gz");
     push(before, now - Duration.ofMinutes(45).toMillis());
     push(after, now - Duration.ofMinutes(15).toMillis());
-    Map<String, Long> leftSelf = TestProfiles.selfByFunction(before, TestProfiles.valueIndex(before, "cpu", "nanoseconds"));
-    Map<String, Long> rightSelf = TestProfiles.selfByFunction(after, TestProfiles.valueIndex(after, "cpu", "nanoseconds"));
+    Map<String, Long> leftSelf = FunctionStats.selfByFunction(before, FunctionStats.valueIndex(before, "cpu", "nanoseconds"));
+    Map<String, Long> rightSelf = FunctionStats.selfByFunction(after, FunctionStats.valueIndex(after, "cpu", "nanoseconds"));
     long leftTicks = leftSelf.values().stream().mapToLong(Long::longValue).sum();
     long rightTicks = rightSelf.values().stream().mapToLong(Long::longValue).sum();
     assertThat(leftTicks).isEqualTo(8_730_000_000L); // shared/testdata/README.md
@@ -80,7 +64,7 @@ class DiffRpcIT {
         .setLeft(side(now - 2 * half, now - half))
         .setRight(side(now - half, now))
         .build();
-    FlameGraphDiff fg = QuerierServiceGrpc.newBlockingStub(channel).diff(req).getFlamegraph();
+    FlameGraphDiff fg = QuerierServiceGrpc.newBlockingStub(server.grpcChannel()).diff(req).getFlamegraph();
     assertThat(fg.getLeftTicks()).isEqualTo(leftTicks);
     assertThat(fg.getRightTicks()).isEqualTo(rightTicks);
     assertThat(fg.getTotal()).isEqualTo(leftTicks + rightTicks);
@@ -103,18 +87,14 @@ class DiffRpcIT {
         }
       }
     }
-    leftSelf.values().removeIf(x -> x == 0);
-    rightSelf.values().removeIf(x -> x == 0);
     assertThat(left).isEqualTo(leftSelf);
     assertThat(right).isEqualTo(rightSelf);
 
     // The same call as the browser makes it: Connect with JSON, int64 as strings.
     String json = "{\"left\":" + sideJson(now - 2 * half, now - half) + ",\"right\":" + sideJson(now - half, now) + "}";
-    HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + app.httpPort()
-        + "/querier.v1.QuerierService/Diff")).header("Content-Type", "application/json")
-        .POST(HttpRequest.BodyPublishers.ofString(json)).build(), HttpResponse.BodyHandlers.ofString());
+    HttpResponse<byte[]> r = server.post("/querier.v1.QuerierService/Diff", "application/json", json.getBytes(StandardCharsets.UTF_8));
     assertThat(r.statusCode()).isEqualTo(200);
-    assertThat(r.body()).contains("\"leftTicks\":\"" + leftTicks + "\"", "\"rightTicks\":\"" + rightTicks + "\"",
+    assertThat(TestServer.text(r)).contains("\"leftTicks\":\"" + leftTicks + "\"", "\"rightTicks\":\"" + rightTicks + "\"",
         "\"total\":\"" + (leftTicks + rightTicks) + "\"");
   }
 
@@ -123,13 +103,13 @@ class DiffRpcIT {
     long now = System.currentTimeMillis();
     DiffRequest req = DiffRequest.newBuilder().setLeft(side(now - 1000, now))
         .setRight(side(now - 1000, now).toBuilder().setLabelSelector("{service_name=")).build();
-    assertThatThrownBy(() -> QuerierServiceGrpc.newBlockingStub(channel).diff(req))
+    assertThatThrownBy(() -> QuerierServiceGrpc.newBlockingStub(server.grpcChannel()).diff(req))
         .isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
           assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
           assertThat(e.getStatus().getDescription()).startsWith("right: ");
         });
     DiffRequest oneSided = DiffRequest.newBuilder().setLeft(side(now - 1000, now)).build();
-    assertThatThrownBy(() -> QuerierServiceGrpc.newBlockingStub(channel).diff(oneSided))
+    assertThatThrownBy(() -> QuerierServiceGrpc.newBlockingStub(server.grpcChannel()).diff(oneSided))
         .hasMessageContaining("both a left and a right");
   }
 
@@ -144,11 +124,8 @@ class DiffRpcIT {
   }
 
   private void push(Profile profile, long atMillis) throws Exception {
-    byte[] body = profile.toBuilder().setTimeNanos(atMillis * 1_000_000L).build().toByteArray();
-    URI uri = URI.create("http://127.0.0.1:" + app.httpPort() + "/ingest?format=pprof&name="
-        + URLEncoder.encode("go-app", StandardCharsets.UTF_8));
-    HttpResponse<String> r = http.send(HttpRequest.newBuilder(uri).POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(),
-        HttpResponse.BodyHandlers.ofString());
-    assertThat(r.statusCode()).as("push: %s", r.body()).isEqualTo(200);
+    HttpResponse<byte[]> r = server.post("/ingest?format=pprof&name=go-app", "application/octet-stream",
+        TestProfiles.at(profile, atMillis * 1_000_000L).toByteArray());
+    assertThat(r.statusCode()).as("push: %s", TestServer.text(r)).isEqualTo(200);
   }
 }

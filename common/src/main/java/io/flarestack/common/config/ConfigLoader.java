@@ -44,7 +44,20 @@ public final class ConfigLoader {
    */
   public static ConfigValues load(List<Option<?>> options, List<String> args, Map<String, String> env)
       throws ConfigException {
+    return load(options, args, env, values -> List.of());
+  }
+
+  /**
+   * Loads the effective configuration and validates it with {@code validate}, which sees every
+   * value that parsed (values that did not parse keep their defaults), so problems of both kinds
+   * (a misspelt key and, say, an unknown module name) are reported together.
+   *
+   * @throws ConfigException listing every problem found by the loader and by {@code validate}
+   */
+  public static ConfigValues load(List<Option<?>> options, List<String> args, Map<String, String> env,
+      java.util.function.Function<ConfigValues, List<String>> validate) throws ConfigException {
     requireNonNull(options, "options is null");
+    requireNonNull(validate, "validate is null");
     requireNonNull(args, "args is null");
     requireNonNull(env, "env is null");
     OptionIndex index = OptionIndex.withBuiltins(options);
@@ -62,7 +75,9 @@ public final class ConfigLoader {
     }
     values.putAll(flags);
 
+    ConfigValues result = new ConfigValues(values);
+    problems.addAll(validate.apply(result));
     ConfigException.throwIfAny(problems);
-    return new ConfigValues(values);
+    return result;
   }
 }

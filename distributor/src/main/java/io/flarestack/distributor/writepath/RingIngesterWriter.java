@@ -39,17 +39,18 @@ public final class RingIngesterWriter implements IngesterWriter {
 
   @Override
   public void push(String tenant, PushRequest request) {
-    // The calls forward the tenant from the gRPC context; plain HTTP routes (/ingest) have none.
-    Context withTenant = Context.current().withValue(Tenant.CONTEXT_KEY, tenant);
-    Context previous = withTenant.attach();
+    // The tenant travels to the ingester as X-Scope-OrgID from the call context; bind the one
+    // given here, since legacy HTTP callers have no gRPC context of their own.
+    Context tenantContext = Context.current().withValue(Tenant.CONTEXT_KEY, tenant);
+    Context previous = tenantContext.attach();
     try {
-      pushAs(tenant, request);
+      write(tenant, request);
     } finally {
-      withTenant.detach(previous);
+      tenantContext.detach(previous);
     }
   }
 
-  private void pushAs(String tenant, PushRequest request) {
+  private void write(String tenant, PushRequest request) {
     Map<String, PushRequest.Builder> byService = new LinkedHashMap<>();
     for (ProfileSeries s : request.getSeriesList()) {
       byService.computeIfAbsent(serviceName(s.getLabelsList()), k -> PushRequest.newBuilder()).addSeries(s);

@@ -3,26 +3,18 @@ package io.flarestack.server.ui;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.flarestack.api.google.v1.Profile;
-import io.flarestack.server.BuildInfo;
-import io.flarestack.server.Flarestack;
-import io.flarestack.server.FlarestackConfig;
-import io.flarestack.server.TestProfiles;
-import io.micrometer.prometheusmetrics.PrometheusConfig;
-import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.flarestack.server.testing.FunctionStats;
+import io.flarestack.server.testing.TestProfiles;
+import io.flarestack.server.testing.TestServer;
 import java.io.IOException;
-import java.net.URI;
 import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.Comparator;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
@@ -39,38 +31,32 @@ import org.junit.jupiter.api.Test;
  * {@code server/target/ui-screenshots/}. A missing node, Chromium or playwright-core fails.
  */
 class WebUiIT {
-  private static final String CPU = "process_cpu:cpu:nanoseconds:cpu:nanoseconds";
-
-  private Flarestack app;
-  private final HttpClient http = HttpClient.newHttpClient();
+  private TestServer server;
 
   @BeforeEach
   void start() throws Exception {
-    FlarestackConfig config = FlarestackConfig.load(
-        List.of("-server.http-listen-port=0", "-server.grpc-listen-port=0", "-log.level=warn"), Map.of());
-    app = new Flarestack(config, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), Clock.systemUTC(), BuildInfo.load());
-    app.start();
+    server = TestServer.start();
   }
 
   @AfterEach
   void stop() {
-    if (app != null) {
-      app.stop();
+    if (server != null) {
+      server.close();
     }
   }
 
   @Test
   void browserShowsFlameGraphSearchDiffAndSharedUrls() throws Exception {
     long now = System.currentTimeMillis();
-    Profile java = TestProfiles.profile("pprof/pkg-pprof/profile_java");
+    Profile java = FunctionStats.load("pprof/pkg-pprof/profile_java");
     push("java-app{env=e2e}", java, now - Duration.ofMinutes(20).toMillis());
     // Two Go CPU profiles of one service, half an hour apart: the diff page's default halves.
-    Profile before = TestProfiles.profile("pprof/pkg-pprof/go.cpu.labels.pprof");
-    Profile after = TestProfiles.profile("captured/go-1.19-runtime-pprof/cpu-with-labels.pb.gz");
+    Profile before = FunctionStats.load("pprof/pkg-pprof/go.cpu.labels.pprof");
+    Profile after = FunctionStats.load("captured/go-1.19-runtime-pprof/cpu-with-labels.pb.gz");
     push("go-app", before, now - Duration.ofMinutes(45).toMillis());
     push("go-app", after, now - Duration.ofMinutes(15).toMillis());
 
-    Map<String, Long> javaSelf = TestProfiles.selfByFunction(java, TestProfiles.valueIndex(java, "cpu", "nanoseconds"));
+    Map<String, Long> javaSelf = FunctionStats.selfByFunction(java, FunctionStats.valueIndex(java, "cpu", "nanoseconds"));
     String top = javaSelf.entrySet().stream().max(Map.Entry.comparingByValue()).orElseThrow().getKey();
     long total = javaSelf.values().stream().mapToLong(Long::longValue).sum();
     assertThat(top).isEqualTo("java/io/UnixFileSystem.getNameMax0"); // as shared/testdata/README.md says
@@ -84,7 +70,7 @@ class WebUiIT {
     ProcessBuilder pb = new ProcessBuilder(node(), "--test", "--test-reporter=spec", "e2e/ui.test.mjs")
         .directory(ui.toFile()).redirectErrorStream(true).redirectOutput(log.toFile());
     Map<String, String> env = pb.environment();
-    env.put("FLARESTACK_URL", "http://127.0.0.1:" + app.httpPort() + "/");
+    env.put("FLARESTACK_URL", server.baseUrl() + "/");
     env.put("UI_SCREENSHOTS", shots.toString());
     env.put("E2E_SERVICE", "java-app");
     env.put("E2E_TOP", top);
@@ -107,20 +93,17 @@ class WebUiIT {
 
   /** The first function by self value that one profile has and the other has nowhere. */
   private static String onlyIn(Profile p, Profile other) {
-    Map<String, Long> self = TestProfiles.selfByFunction(p, TestProfiles.valueIndex(p, "cpu", "nanoseconds"));
-    Set<String> elsewhere = TestProfiles.allFunctions(other, TestProfiles.valueIndex(other, "cpu", "nanoseconds"));
+    Map<String, Long> self = FunctionStats.selfByFunction(p, FunctionStats.valueIndex(p, "cpu", "nanoseconds"));
+    Set<String> elsewhere = FunctionStats.allFunctions(other, FunctionStats.valueIndex(other, "cpu", "nanoseconds"));
     return self.entrySet().stream().filter(e -> !elsewhere.contains(e.getKey()) && e.getValue() > 0)
         .max(Map.Entry.<String, Long>comparingByValue().thenComparing(Map.Entry.comparingByKey(Comparator.reverseOrder())))
         .orElseThrow().getKey();
   }
 
   private void push(String name, Profile profile, long atMillis) throws Exception {
-    byte[] body = profile.toBuilder().setTimeNanos(atMillis * 1_000_000L).build().toByteArray();
-    URI uri = URI.create("http://127.0.0.1:" + app.httpPort() + "/ingest?format=pprof&name="
-        + URLEncoder.encode(name, StandardCharsets.UTF_8));
-    HttpResponse<String> r = http.send(HttpRequest.newBuilder(uri).POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(),
-        HttpResponse.BodyHandlers.ofString());
-    assertThat(r.statusCode()).as("push %s: %s", name, r.body()).isEqualTo(200);
+    HttpResponse<byte[]> r = server.post("/ingest?format=pprof&name=" + URLEncoder.encode(name, StandardCharsets.UTF_8),
+        "application/octet-stream", TestProfiles.at(profile, atMillis * 1_000_000L).toByteArray());
+    assertThat(r.statusCode()).as("push %s: %s", name, TestServer.text(r)).isEqualTo(200);
   }
 
   /** The ui module beside this one, with its browser test and installed node_modules. */

@@ -1,26 +1,34 @@
-package io.flarestack.server;
+package io.flarestack.server.testing;
 
 import io.flarestack.api.google.v1.Location;
 import io.flarestack.api.google.v1.Profile;
 import io.flarestack.api.google.v1.Sample;
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.Paths;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
-import java.util.zip.GZIPInputStream;
 
 /**
- * Profiles from the shared test data and facts read straight from them (self per function =
- * the values of samples whose leaf is that function), as independent expectations.
+ * Per-function facts read straight from a pprof, as independent expectations for flame graphs,
+ * top tables and diffs: self = the values of samples whose leaf (innermost line of the first
+ * location) is the function.
  */
-public final class TestProfiles {
-  private TestProfiles() {}
+public final class FunctionStats {
+  private FunctionStats() {}
 
+  /** A shared testdata pprof, gunzipped when needed and parsed. */
+  public static Profile load(String relative) {
+    try {
+      return Profile.parseFrom(TestProfiles.gunzipIfNeeded(Files.readAllBytes(TestProfiles.testdata().resolve(relative))));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** The index of the sample type {@code type/unit}. */
   public static int valueIndex(Profile p, String type, String unit) {
     for (int i = 0; i < p.getSampleTypeCount(); i++) {
       if (p.getStringTable((int) p.getSampleType(i).getType()).equals(type)
@@ -31,8 +39,13 @@ public final class TestProfiles {
     throw new IllegalArgumentException("no " + type + "/" + unit + " values");
   }
 
+  /** Self value per function name; functions with only zero self are left out. */
   public static Map<String, Long> selfByFunction(Profile p, int index) {
-    Map<Long, String> leaf = leafNames(p);
+    Map<Long, String> functions = functionNames(p);
+    Map<Long, String> leaf = new HashMap<>();
+    for (Location l : p.getLocationList()) {
+      leaf.put(l.getId(), functions.get(l.getLine(0).getFunctionId()));
+    }
     Map<String, Long> self = new HashMap<>();
     for (Sample s : p.getSampleList()) {
       if (s.getLocationIdCount() > 0 && s.getValue(index) != 0) {
@@ -42,6 +55,7 @@ public final class TestProfiles {
     return self;
   }
 
+  /** Every function on any stack with a non-zero value. */
   public static Set<String> allFunctions(Profile p, int index) {
     Map<Long, Location> locations = new HashMap<>();
     p.getLocationList().forEach(l -> locations.put(l.getId(), l));
@@ -58,39 +72,9 @@ public final class TestProfiles {
     return out;
   }
 
-  /** Location id to the name of its innermost (first) line's function. */
-  private static Map<Long, String> leafNames(Profile p) {
-    Map<Long, String> functions = functionNames(p);
-    Map<Long, String> out = new HashMap<>();
-    for (Location l : p.getLocationList()) {
-      out.put(l.getId(), functions.get(l.getLine(0).getFunctionId()));
-    }
-    return out;
-  }
-
   private static Map<Long, String> functionNames(Profile p) {
     Map<Long, String> out = new HashMap<>();
     p.getFunctionList().forEach(f -> out.put(f.getId(), p.getStringTable((int) f.getName())));
     return out;
-  }
-
-  public static Profile profile(String relative) throws IOException {
-    byte[] raw = Files.readAllBytes(testData().resolve(relative));
-    if (raw.length > 2 && (raw[0] & 0xff) == 0x1f && (raw[1] & 0xff) == 0x8b) {
-      try (GZIPInputStream in = new GZIPInputStream(new ByteArrayInputStream(raw))) {
-        raw = in.readAllBytes();
-      }
-    }
-    return Profile.parseFrom(raw);
-  }
-
-  public static Path testData() {
-    for (Path p = Paths.get("").toAbsolutePath(); p != null; p = p.getParent()) {
-      Path candidate = p.resolve("shared").resolve("testdata");
-      if (Files.isDirectory(candidate)) {
-        return candidate;
-      }
-    }
-    return Paths.get("/work/shared/testdata");
   }
 }

@@ -1,0 +1,100 @@
+package io.flarestack.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.flarestack.common.config.ConfigException;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class MainTest {
+  private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+  private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+
+  private int run(String... args) {
+    return Main.run(List.of(args), Map.of(), new PrintStream(out, true, StandardCharsets.UTF_8),
+        new PrintStream(err, true, StandardCharsets.UTF_8));
+  }
+
+  @Test
+  void everyConfigurationProblemIsReportedAtOnceAndTheExitCodeIsNonZero(@TempDir Path dir) throws Exception {
+    Path yaml = dir.resolve("flarestack.yaml");
+    Files.writeString(yaml, """
+        server:
+          http_listen_prot: 4040
+        limits:
+          max_query_length: forever
+        """);
+    int code = run("-config.file=" + yaml, "-target=all,nonsense", "-server.grpc-listen-port=70000", "-no.such-flag=1");
+    String e = err.toString(StandardCharsets.UTF_8);
+    assertThat(code).isEqualTo(1);
+    assertThat(e)
+        .contains("http_listen_prot").contains("http_listen_port") // unknown key with a suggestion
+        .contains("forever") // bad duration
+        .contains("no.such-flag") // unknown flag
+        .contains("nonsense") // unknown module
+        .contains("70000"); // port out of range
+  }
+
+  @Test
+  void defaultsThenYamlThenFlags(@TempDir Path dir) throws Exception {
+    Path yaml = dir.resolve("flarestack.yaml");
+    Files.writeString(yaml, """
+        server:
+          http_listen_port: 5050
+          grpc_listen_port: 9999
+        limits:
+          max_query_length: ${QUERY_LENGTH:-36h}
+        """);
+    FlarestackConfig c = FlarestackConfig.load(
+        List.of("-config.file=" + yaml, "-config.expand-env=true", "-server.grpc-listen-port=7070"), Map.of());
+    assertThat(c.server().httpListenPort()).isEqualTo(5050);
+    assertThat(c.server().grpcListenPort()).isEqualTo(7070);
+    assertThat(c.limits().maxQueryLength()).isEqualTo(Duration.ofHours(36));
+    assertThat(c.limits().maxLabelNamesPerSeries()).isEqualTo(30);
+    assertThat(c.targets()).containsExactly("all");
+
+    FlarestackConfig fromEnv = FlarestackConfig.load(List.of("-config.file=" + yaml, "-config.expand-env=true"),
+        Map.of("QUERY_LENGTH", "2d"));
+    assertThat(fromEnv.limits().maxQueryLength()).isEqualTo(Duration.ofDays(2));
+  }
+
+  @Test
+  void theExampleConfigurationLoads() throws Exception {
+    FlarestackConfig c = FlarestackConfig.load(List.of("-config.file=../deploy/flarestack.yaml"), Map.of());
+    assertThat(c.server().httpListenPort()).isEqualTo(4040);
+    assertThat(c.limits().maxProfileSizeBytes()).isEqualTo(4L << 20);
+  }
+
+  @Test
+  void modulesThatCannotRunYetAreRejectedWithTheReason() {
+    assertThatThrownBy(() -> FlarestackConfig.load(List.of("-target=compactor"), Map.of()))
+        .isInstanceOfSatisfying(ConfigException.class, e ->
+            assertThat(e.problems()).singleElement().asString().contains("compactor").contains("cannot run yet"));
+    assertThatThrownBy(() -> FlarestackConfig.load(List.of("-ring.store=etcd"), Map.of()))
+        .isInstanceOfSatisfying(ConfigException.class, e ->
+            assertThat(e.problems()).singleElement().asString().contains("etcd"));
+  }
+
+  @Test
+  void informationalFlags() {
+    assertThat(run("-help")).isZero();
+    assertThat(out.toString(StandardCharsets.UTF_8))
+        .contains("-server.http-listen-port").contains("(default 4040)")
+        .contains("-auth.multitenancy-enabled").contains("-target");
+    out.reset();
+    assertThat(run("-modules")).isZero();
+    assertThat(out.toString(StandardCharsets.UTF_8)).contains("all").contains("ingester *").contains("store-gateway\n");
+    out.reset();
+    assertThat(run("-version")).isZero();
+    assertThat(out.toString(StandardCharsets.UTF_8)).startsWith("flarestack, version ");
+  }
+}
