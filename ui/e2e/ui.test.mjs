@@ -19,7 +19,14 @@ const env = (name) => {
 };
 
 function findChromium() {
-  if (process.env.CHROMIUM_PATH) return process.env.CHROMIUM_PATH;
+  if (process.env.CHROMIUM_PATH) {
+    try {
+      accessSync(process.env.CHROMIUM_PATH, constants.X_OK);
+      return process.env.CHROMIUM_PATH;
+    } catch {
+      throw new Error(`CHROMIUM_PATH=${process.env.CHROMIUM_PATH} is not an executable`);
+    }
+  }
   for (const dir of (process.env.PATH ?? '').split(delimiter)) {
     for (const name of ['chromium', 'chromium-browser']) {
       const p = join(dir, name);
