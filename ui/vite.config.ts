@@ -1,4 +1,4 @@
-import { defineConfig } from 'vite';
+import { defineConfig } from 'vitest/config';
 
 // The API shares the origin with the UI; in `npm run dev` these prefixes go to a local server.
 const api = 'http://127.0.0.1:4040';
@@ -28,4 +28,4 @@ export default defineConfig({
   test: {
     include: ['src/**/*.test.ts'],
   },
-} as never);
+});
