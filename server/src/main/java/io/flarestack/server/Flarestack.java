@@ -38,6 +38,8 @@ import io.flarestack.querier.http.RenderDiffHandler;
 import io.flarestack.querier.http.RenderHandler;
 import io.flarestack.querier.settings.SettingsServiceImpl;
 import io.flarestack.querier.settings.VersionServiceImpl;
+import io.flarestack.server.ui.UiAssets;
+import io.flarestack.server.ui.UiRoutes;
 import io.grpc.ServerInterceptors;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.net.InetAddress;
@@ -163,7 +165,12 @@ public final class Flarestack {
       return new CompositeService(Targets.DISTRIBUTOR, List.of(clients, distributor));
     }));
 
-    graph.register(new Module(Targets.QUERIER, List.of(Targets.SERVER, Targets.RING), true, () -> {
+    graph.register(new Module(Targets.UI, List.of(Targets.SERVER), false, () -> {
+      new UiRoutes(new UiAssets(Flarestack.class.getClassLoader(), UiAssets.DEFAULT_PREFIX, "/")).register(server);
+      return null;
+    }));
+
+    graph.register(new Module(Targets.QUERIER, List.of(Targets.SERVER, Targets.RING, Targets.UI), true, () -> {
       ClientPool<IngesterServiceBlockingStub> clients = ingesterClients("pyroscope_querier_ingester_clients",
           "The current number of ingester clients in the querier's pool.");
       Querier querier = new Querier(new RingIngesterQueryClients(ingesterRing, clients), fanout);
