@@ -46,6 +46,8 @@ import io.flarestack.querier.settings.VersionServiceImpl;
 import io.flarestack.storegateway.StoreGateway;
 import io.flarestack.storegateway.StoreGatewayConfig;
 import io.flarestack.storegateway.StoreGatewayServiceImpl;
+import io.flarestack.server.ui.UiAssets;
+import io.flarestack.server.ui.UiRoutes;
 import io.grpc.ServerInterceptors;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
@@ -182,7 +184,7 @@ public final class Flarestack {
       ClientPool<IngesterServiceBlockingStub> clients = ingesterClients("pyroscope_distributor_ingester_clients",
           "The current number of ingester clients in the distributor's pool.");
       Distributor distributor = new Distributor(config.distributor(), limits,
-          new RingIngesterWriter(ingesterRing, clients, fanout), clock, registry);
+          new RingIngesterWriter(ingesterRing, clients, fanout), clock, background, registry);
       server.addService(new PushServiceImpl(distributor));
       JfrIngest jfr = new JfrIngest(distributor, JfrConfig.from(config.values()), registry);
       IngestHandler ingest = new IngestHandler(distributor, multitenancy, clock, limits, jfr);
@@ -194,7 +196,12 @@ public final class Flarestack {
       return new CompositeService(Targets.DISTRIBUTOR, List.of(clients, distributor));
     }));
 
-    graph.register(new Module(Targets.QUERIER, List.of(Targets.SERVER, Targets.RING), true, () -> {
+    graph.register(new Module(Targets.UI, List.of(Targets.SERVER), false, () -> {
+      new UiRoutes(new UiAssets(Flarestack.class.getClassLoader(), UiAssets.DEFAULT_PREFIX, "/")).register(server);
+      return null;
+    }));
+
+    graph.register(new Module(Targets.QUERIER, List.of(Targets.SERVER, Targets.RING, Targets.UI), true, () -> {
       ClientPool<IngesterServiceBlockingStub> clients = ingesterClients("pyroscope_querier_ingester_clients",
           "The current number of ingester clients in the querier's pool.");
       // The store-gateway of this process, when it runs here (its ring comes with the microservices mode).

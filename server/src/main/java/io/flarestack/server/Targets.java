@@ -21,6 +21,8 @@ final class Targets {
   static final String STORE_GATEWAY = StoreGatewayConfig.MODULE;
   /** Internal: the object store bucket and its health, shared by ingester and store-gateway. */
   static final String STORAGE = "storage";
+  /** The web UI's routes; internal, part of the querier (the UI calls the query API on the same origin). */
+  static final String UI = "ui";
 
   /** Components whose module exists but whose work comes with a later part of the system. */
   static final Map<String, String> NOT_YET = Map.of(

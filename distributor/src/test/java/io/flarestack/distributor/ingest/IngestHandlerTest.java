@@ -18,6 +18,7 @@ import io.flarestack.distributor.testing.MutableClock;
 import io.flarestack.distributor.testing.Pprofs;
 import io.flarestack.distributor.testing.RecordingWriter;
 import io.flarestack.distributor.testing.TestData;
+import io.flarestack.distributor.testing.TestScheduler;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -44,7 +45,7 @@ class IngestHandlerTest {
   private void start(boolean multitenancy, Limits limits) throws Exception {
     TenantLimits tenantLimits = TenantLimits.fixed(limits);
     SimpleMeterRegistry registry = new SimpleMeterRegistry();
-    distributor = new Distributor(DistributorConfig.defaults(), tenantLimits, writer, clock, registry);
+    distributor = new Distributor(DistributorConfig.defaults(), tenantLimits, writer, clock, TestScheduler.INSTANCE, registry);
     distributor.start();
     handler = new IngestHandler(distributor, multitenancy, clock, tenantLimits,
         new JfrIngest(distributor, JfrConfig.defaults(), registry));

@@ -15,6 +15,7 @@ import io.flarestack.distributor.testing.MutableClock;
 import io.flarestack.distributor.testing.Pprofs;
 import io.flarestack.distributor.testing.RecordingWriter;
 import io.flarestack.distributor.testing.TestData;
+import io.flarestack.distributor.testing.TestScheduler;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -43,7 +44,7 @@ final class JfrFixture implements AutoCloseable {
   JfrFixture(Path spillDir, JfrConfig config, Limits limits) throws Exception {
     this.spillDir = spillDir;
     TenantLimits tenantLimits = TenantLimits.fixed(limits);
-    distributor = new Distributor(DistributorConfig.defaults(), tenantLimits, writer, clock, registry);
+    distributor = new Distributor(DistributorConfig.defaults(), tenantLimits, writer, clock, TestScheduler.INSTANCE, registry);
     distributor.start();
     handler = new IngestHandler(distributor, false, clock, tenantLimits,
         new JfrIngest(distributor, new JfrConfig(spillDir.toString(), config.maxSizeBytes()), registry));
