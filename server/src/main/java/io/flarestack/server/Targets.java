@@ -28,7 +28,7 @@ final class Targets {
   static final Map<String, String> NOT_YET = Map.of(
       QueryFrontendConfig.MODULE, "it comes with the microservices mode; the querier serves the query API meanwhile",
       QuerySchedulerConfig.MODULE, "it comes with the microservices mode",
-      CompactorConfig.MODULE, "it compacts blocks in object storage, which comes with durable storage");
+      CompactorConfig.MODULE, "compaction and retention of blocks in object storage are not built yet");
 
   /** The user-visible modules, in the order {@code -modules} prints them. */
   static final List<String> VISIBLE = List.of(ALL, DISTRIBUTOR, INGESTER, QUERIER, TENANT_SETTINGS,
