@@ -19,12 +19,13 @@ import java.util.concurrent.ConcurrentHashMap;
  * (§6.1):
  *
  * <ul>
- *   <li>per service: half of the functions get a service-specific name (services run different
+ *   <li>per service: a template with {@link Template#subset()} below 1 keeps that fraction of its
+ *       samples and only the symbols they reference; half of the functions get a service-specific name (services run different
  *       code on a shared runtime);
  *   <li>per deploy (every 6 h): 30% of the locations move (address and line numbers change), so
  *       each deploy brings new locations and stacks;
- *   <li>per upload: 70-95% of the template's samples are kept, their values are resampled around
- *       the original (normal approximation of Poisson noise, at least 1), and about 1% of them get
+ *   <li>per upload: 70-95% of the template's samples are kept, their values get +-20% noise (at
+ *       least 1), and about 1% of them get
  *       a new leaf frame from a per-service pool of 2,000 handler functions, so the set of distinct
  *       stacks grows and then saturates as in a real service.
  * </ul>
@@ -72,7 +73,7 @@ public final class Mutator {
     requireNonNull(template, "template is null");
     long deploy = Fleet.deployGeneration(timeNanos);
     Base base = bases.computeIfAbsent(new BaseKey(template.name(), service, deploy),
-        k -> base(template.profile(), service, deploy));
+        k -> base(template, service, deploy));
     SplittableRandom rnd = new SplittableRandom(Mix.hash(seed, 11, service, upload, template.name().hashCode()));
     double keep = MIN_KEEP + (MAX_KEEP - MIN_KEEP) * rnd.nextDouble();
     Profile.Builder out = Profile.newBuilder().setTimeNanos(timeNanos).setDurationNanos(durationNanos);
@@ -115,27 +116,33 @@ public final class Mutator {
     return locationId;
   }
 
-  // Poisson-like noise on the first value; the other values keep their ratio to it.
+  // Noise of +-20% (one sd) on the first value, never below 1 and without bias for the many
+  // samples of count 1; the other values keep their ratio to it.
   private static void resample(Sample s, Sample.Builder b, SplittableRandom rnd) {
     int n = s.getValueCount();
     if (n == 0) {
       return;
     }
     long first = s.getValue(0);
-    double factor;
-    if (first > 0 && first < (1L << 40)) {
-      double noisy = first + rnd.nextGaussian() * Math.sqrt(first);
-      factor = Math.max(1, Math.round(noisy)) / (double) first;
-    } else {
-      factor = Math.max(0.1, 1 + 0.3 * rnd.nextGaussian());
-    }
+    double f = Math.max(0.2, 1 + 0.2 * rnd.nextGaussian());
+    double factor = first > 0 ? Math.max(1, Math.round(first * f)) / (double) first : f;
     for (int i = 0; i < n; i++) {
       long v = s.getValue(i);
       b.addValue(v == 0 ? 0 : Math.max(1, Math.round(v * factor)));
     }
   }
 
-  private Base base(Profile template, int service, long deploy) {
+  private Base base(Template t, int service, long deploy) {
+    Profile template = t.profile();
+    if (t.subset() < 1) {
+      List<Sample> subset = new java.util.ArrayList<>();
+      for (int i = 0; i < template.getSampleCount(); i++) {
+        if (Mix.unit(Mix.hash(seed, 24, service, i)) < t.subset()) {
+          subset.add(template.getSample(i));
+        }
+      }
+      template = Pruner.prune(template, subset);
+    }
     Profile.Builder b = template.toBuilder().clearSample().clearTimeNanos().clearDurationNanos();
     int strings = b.getStringTableCount();
     long maxFunction = 0;

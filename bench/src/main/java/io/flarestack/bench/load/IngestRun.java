@@ -146,7 +146,7 @@ public final class IngestRun {
         }
         Upload u = uploads.make(p);
         Target.Result r = viaIngest(u) ? target.ingest(u) : target.push(u, o.seed());
-        stats.record(r, u.rawBytes(), u.body().length);
+        stats.record(r, u);
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();

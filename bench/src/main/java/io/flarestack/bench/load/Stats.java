@@ -1,5 +1,8 @@
 package io.flarestack.bench.load;
 
+import io.flarestack.bench.fleet.Kind;
+import io.flarestack.bench.fleet.Upload;
+import java.util.EnumMap;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicLong;
@@ -18,16 +21,20 @@ public final class Stats {
   private final Histogram total = new Histogram(MAX_MICROS, 3);
   private Histogram reuse;
   private final AtomicLong accepted = new AtomicLong();
+  private final Map<Kind, AtomicLong> acceptedByKind = new EnumMap<>(Kind.class);
   private final AtomicLong acceptedRaw = new AtomicLong();
   private final AtomicLong acceptedWire = new AtomicLong();
   private final AtomicLong failed = new AtomicLong();
   private final Map<Integer, Long> byStatus = new TreeMap<>();
   private final Map<Integer, String> firstError = new TreeMap<>();
 
-  /** Records one finished request of an upload with the given payload sizes. */
-  public void record(Target.Result r, long rawBytes, long wireBytes) {
+  /** Records the finished request of an upload. */
+  public void record(Target.Result r, Upload u) {
+    long rawBytes = u.rawBytes();
+    long wireBytes = u.body().length;
     interval.recordValue(Math.min(MAX_MICROS, Math.max(1, r.nanos() / 1000)));
     if (r.ok()) {
+      acceptedByKind.get(u.planned().kind()).incrementAndGet();
       accepted.incrementAndGet();
       acceptedRaw.addAndGet(rawBytes);
       acceptedWire.addAndGet(wireBytes);
@@ -38,6 +45,17 @@ public final class Stats {
       byStatus.merge(r.status(), 1L, Long::sum);
       firstError.putIfAbsent(r.status(), r.error() != null ? r.error() : snippet(r.body()));
     }
+  }
+
+  public Stats() {
+    for (Kind k : Kind.values()) {
+      acceptedByKind.put(k, new AtomicLong());
+    }
+  }
+
+  /** Accepted uploads of one kind. */
+  public long accepted(Kind kind) {
+    return acceptedByKind.get(kind).get();
   }
 
   /** Latencies since the previous call, folded into the cumulative histogram. */

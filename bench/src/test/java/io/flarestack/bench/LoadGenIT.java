@@ -1,0 +1,92 @@
+package io.flarestack.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.flarestack.bench.fleet.Kind;
+import io.flarestack.bench.fleet.Workload;
+import io.flarestack.bench.load.IngestOptions;
+import io.flarestack.bench.load.IngestRun;
+import io.flarestack.bench.load.ServerMetrics;
+import io.flarestack.bench.load.Stats;
+import io.flarestack.bench.load.Target;
+import io.flarestack.bench.query.QueryRun;
+import io.flarestack.server.BuildInfo;
+import io.flarestack.server.Flarestack;
+import io.flarestack.server.FlarestackConfig;
+import io.flarestack.server.Main;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/** The load generator and the query suite against the real single binary, started in-process. */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class LoadGenIT {
+  private Flarestack app;
+  private String url;
+
+  @BeforeAll
+  void start() throws Exception {
+    FlarestackConfig config = FlarestackConfig.load(List.of("-server.http-listen-port=0",
+        "-server.grpc-listen-port=0", "-distributor.ingestion-rate-limit-mb=1000",
+        "-distributor.ingestion-burst-size-mb=1000"), Map.of());
+    app = new Flarestack(config, Main.newRegistry(BuildInfo.load()), Clock.systemUTC(), BuildInfo.load());
+    app.start();
+    url = "http://127.0.0.1:" + app.httpPort();
+    Target t = new Target(url, null, Duration.ofSeconds(30));
+    long deadline = System.nanoTime() + 30_000_000_000L;
+    while (t.get("/ready").status() != 200) {
+      assertThat(System.nanoTime()).as("server ready within 30 s").isLessThan(deadline);
+      Thread.onSpinWait();
+    }
+  }
+
+  @AfterAll
+  void stop() {
+    if (app != null) {
+      app.stop();
+    }
+  }
+
+  @Test
+  void backfillsTwoServicesAndEveryUploadIsStoredThenTheQueriesAnswer() throws Exception {
+    ByteArrayOutputStream buf = new ByteArrayOutputStream();
+    PrintStream out = new PrintStream(buf, true, StandardCharsets.UTF_8);
+    // Two minutes of svc-7 (Go: cpu + heap) and svc-8 (Java), sent as fast as possible, both protocols.
+    IngestOptions o = new IngestOptions(url, null, Workload.W_S, 3, Duration.ofMinutes(2), false,
+        Duration.ofMinutes(-2), "mixed", "auto", 4, Duration.ofSeconds(1), Set.of("svc-7", "svc-8"), Set.of());
+    Stats s = new IngestRun(o, out).run();
+    String report = buf.toString(StandardCharsets.UTF_8);
+
+    // 2 min = 8 rounds; 5 Go pods x (cpu + heap) + 5 Java pods x 1 (pprof: the server answers 422 to JFR)
+    assertThat(report).contains("answered 422 to a JFR upload");
+    assertThat(s.failed()).as(report).isZero();
+    assertThat(s.accepted(Kind.GO_CPU)).isEqualTo(40);
+    assertThat(s.accepted(Kind.GO_HEAP)).isEqualTo(40);
+    assertThat(s.accepted(Kind.JAVA_CPU)).isEqualTo(40);
+    assertThat(report).contains("120 planned, 120 accepted, 0 failed").contains("errors by status: {}");
+    // Rows: Go CPU has 2 sample types, the Go heap 4 (sent as delta), Java CPU 1.
+    ServerMetrics m = ServerMetrics.scrape(new Target(url, null, Duration.ofSeconds(30)));
+    assertThat(m.headProfiles()).isEqualTo(40 * 2 + 40 * 4 + 40 * 1);
+    assertThat(m.series()).as("series: one per pod and sample type")
+        .isEqualTo(5 * 2 + 5 * 4 + 5 * 1);
+
+    ByteArrayOutputStream qbuf = new ByteArrayOutputStream();
+    new QueryRun(new QueryRun.Options(url, null, "svc-7", 2, 2, 0, List.of(), 2, 3),
+        new PrintStream(qbuf, true, StandardCharsets.UTF_8)).run();
+    String queries = qbuf.toString(StandardCharsets.UTF_8);
+    for (String id : List.of("Q1 ", "Q2 ", "Q3 ", "Q4 ", "Q5 ", "Q6.1", "Q6.2", "Q6.3", "Q6.4", "Q7 ", "Q8 ", "Q9.1",
+        "Q9.2", "Q10")) {
+      assertThat(queries).as(queries).containsPattern("(?m)^" + id.strip() + " .*");
+    }
+    assertThat(queries).as(queries).doesNotContain("EMPTY").doesNotContain("failed").doesNotContainPattern("\\{\\d+=");
+  }
+}
