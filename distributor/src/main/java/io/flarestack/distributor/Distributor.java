@@ -32,7 +32,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -68,35 +67,29 @@ public final class Distributor extends AbstractService {
   private final Clock clock;
   private final DistributorMetrics metrics;
   private final IngestionRateLimiter rateLimiter;
-  private volatile ScheduledExecutorService deadlines;
+  private final ScheduledExecutorService deadlines;
 
+  /**
+   * @param deadlines runs the push-timeout timers; owned by the caller, which shuts it down
+   *     after stopping the distributor
+   */
   public Distributor(DistributorConfig config, TenantLimits limits, IngesterWriter writer, Clock clock,
-      MeterRegistry registry) {
+      ScheduledExecutorService deadlines, MeterRegistry registry) {
     super("distributor");
     this.config = requireNonNull(config, "config is null");
     this.limits = requireNonNull(limits, "limits is null");
     this.writer = requireNonNull(writer, "writer is null");
     this.clock = requireNonNull(clock, "clock is null");
+    this.deadlines = requireNonNull(deadlines, "deadlines is null");
     this.metrics = new DistributorMetrics(requireNonNull(registry, "registry is null"));
     this.rateLimiter = new IngestionRateLimiter(clock);
   }
 
   @Override
-  protected void doStart() {
-    deadlines = Executors.newSingleThreadScheduledExecutor(r -> {
-      Thread t = new Thread(r, "distributor-push-deadlines");
-      t.setDaemon(true);
-      return t;
-    });
-  }
+  protected void doStart() {}
 
   @Override
-  protected void doStop() {
-    ScheduledExecutorService d = deadlines;
-    if (d != null) {
-      d.shutdownNow();
-    }
-  }
+  protected void doStop() {}
 
   /**
    * Ingests the profiles of one push for {@code tenant}.
@@ -109,7 +102,7 @@ public final class Distributor extends AbstractService {
     requireNonNull(tenant, "tenant is null");
     requireNonNull(request, "request is null");
     ScheduledExecutorService scheduler = deadlines;
-    if (state() != State.RUNNING || scheduler == null) {
+    if (state() != State.RUNNING) {
       throw new FlarestackException(ErrorCode.UNAVAILABLE, "the distributor is not running (state " + state() + ")");
     }
     Limits l = limits.forTenant(tenant);

@@ -16,6 +16,7 @@ import io.flarestack.distributor.testing.Pprofs;
 import io.flarestack.distributor.testing.Pushes;
 import io.flarestack.distributor.testing.RecordingWriter;
 import io.flarestack.distributor.testing.TestData;
+import io.flarestack.distributor.testing.TestScheduler;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
@@ -42,7 +43,7 @@ class DistributorTest {
 
   private Distributor start(Limits limits) throws Exception {
     distributor = new Distributor(new DistributorConfig(Duration.ofSeconds(3)), TenantLimits.fixed(limits), writer,
-        clock, registry);
+        clock, TestScheduler.INSTANCE, registry);
     distributor.start();
     return distributor;
   }
@@ -406,7 +407,7 @@ class DistributorTest {
         (tenant, request) -> {
           seen.add(io.grpc.Context.current().getDeadline());
           throw down;
-        }, clock, registry);
+        }, clock, TestScheduler.INSTANCE, registry);
     distributor.start();
 
     assertThatThrownBy(() -> distributor.push(TENANT, Pushes.request(cpuLabels(), fresh("pprof/og-convert-pprof/cpu.pb.gz"))))
@@ -419,7 +420,7 @@ class DistributorTest {
   @Test
   void pushBeforeStartIsUnavailable() {
     distributor = new Distributor(DistributorConfig.defaults(), TenantLimits.fixed(Limits.defaults()), writer, clock,
-        registry);
+        TestScheduler.INSTANCE, registry);
     assertThatThrownBy(() -> distributor.push(TENANT, Pushes.request(cpuLabels(), new byte[0])))
         .isInstanceOfSatisfying(FlarestackException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.UNAVAILABLE));
   }

@@ -11,6 +11,7 @@ import io.flarestack.distributor.testing.Pprofs;
 import io.flarestack.distributor.testing.Pushes;
 import io.flarestack.distributor.testing.RecordingWriter;
 import io.flarestack.distributor.testing.TestData;
+import io.flarestack.distributor.testing.TestScheduler;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Instant;
 import java.util.HashSet;
@@ -47,7 +48,7 @@ class DistributorTestdataTest {
   @BeforeEach
   void start() throws Exception {
     distributor = new Distributor(DistributorConfig.defaults(), TenantLimits.fixed(Limits.defaults()), writer, clock,
-        new SimpleMeterRegistry());
+        TestScheduler.INSTANCE, new SimpleMeterRegistry());
     distributor.start();
   }
 

@@ -14,6 +14,7 @@ import io.flarestack.distributor.testing.Pprofs;
 import io.flarestack.distributor.testing.Pushes;
 import io.flarestack.distributor.testing.RecordingWriter;
 import io.flarestack.distributor.testing.TestData;
+import io.flarestack.distributor.testing.TestScheduler;
 import io.grpc.ManagedChannel;
 import io.grpc.Metadata;
 import io.grpc.Server;
@@ -40,7 +41,7 @@ class PushServiceImplTest {
   @BeforeEach
   void start() throws Exception {
     distributor = new Distributor(DistributorConfig.defaults(), TenantLimits.fixed(Limits.defaults()), writer, clock,
-        new SimpleMeterRegistry());
+        TestScheduler.INSTANCE, new SimpleMeterRegistry());
     distributor.start();
     String name = InProcessServerBuilder.generateName();
     server = InProcessServerBuilder.forName(name).directExecutor()

@@ -21,6 +21,11 @@ import io.flarestack.common.server.Server;
 import io.flarestack.distributor.Distributor;
 import io.flarestack.distributor.PushServiceImpl;
 import io.flarestack.distributor.ingest.IngestHandler;
+import io.flarestack.distributor.ingest.jfr.JfrConfig;
+import io.flarestack.distributor.ingest.jfr.JfrIngest;
+import io.flarestack.distributor.otlp.OtlpHttpHandler;
+import io.flarestack.distributor.otlp.OtlpIngest;
+import io.flarestack.distributor.otlp.ProfilesServiceImpl;
 import io.flarestack.distributor.writepath.RingIngesterWriter;
 import io.flarestack.ingester.Ingester;
 import io.flarestack.ingester.IngesterServiceImpl;
@@ -33,6 +38,8 @@ import io.flarestack.querier.http.RenderDiffHandler;
 import io.flarestack.querier.http.RenderHandler;
 import io.flarestack.querier.settings.SettingsServiceImpl;
 import io.flarestack.querier.settings.VersionServiceImpl;
+import io.flarestack.server.ui.UiAssets;
+import io.flarestack.server.ui.UiRoutes;
 import io.grpc.ServerInterceptors;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.net.InetAddress;
@@ -146,15 +153,24 @@ public final class Flarestack {
       ClientPool<IngesterServiceBlockingStub> clients = ingesterClients("pyroscope_distributor_ingester_clients",
           "The current number of ingester clients in the distributor's pool.");
       Distributor distributor = new Distributor(config.distributor(), limits,
-          new RingIngesterWriter(ingesterRing, clients, fanout), clock, registry);
+          new RingIngesterWriter(ingesterRing, clients, fanout), clock, background, registry);
       server.addService(new PushServiceImpl(distributor));
-      IngestHandler ingest = new IngestHandler(distributor, multitenancy, clock, limits);
+      JfrIngest jfr = new JfrIngest(distributor, JfrConfig.from(config.values()), registry);
+      IngestHandler ingest = new IngestHandler(distributor, multitenancy, clock, limits, jfr);
       server.addRoute("POST", "/ingest", ingest);
       server.addRoute("POST", "/pyroscope/ingest", ingest);
+      OtlpIngest otlp = new OtlpIngest(distributor, clock);
+      server.addService(new ProfilesServiceImpl(otlp));
+      server.addRoute("POST", "/v1development/profiles", new OtlpHttpHandler(otlp, multitenancy, limits));
       return new CompositeService(Targets.DISTRIBUTOR, List.of(clients, distributor));
     }));
 
-    graph.register(new Module(Targets.QUERIER, List.of(Targets.SERVER, Targets.RING), true, () -> {
+    graph.register(new Module(Targets.UI, List.of(Targets.SERVER), false, () -> {
+      new UiRoutes(new UiAssets(Flarestack.class.getClassLoader(), UiAssets.DEFAULT_PREFIX, "/")).register(server);
+      return null;
+    }));
+
+    graph.register(new Module(Targets.QUERIER, List.of(Targets.SERVER, Targets.RING, Targets.UI), true, () -> {
       ClientPool<IngesterServiceBlockingStub> clients = ingesterClients("pyroscope_querier_ingester_clients",
           "The current number of ingester clients in the querier's pool.");
       Querier querier = new Querier(new RingIngesterQueryClients(ingesterRing, clients), fanout);

@@ -5,9 +5,11 @@ import io.flarestack.common.config.ConfigLoader;
 import io.flarestack.common.config.ConfigValues;
 import io.flarestack.common.config.Option;
 import io.flarestack.common.limits.Limits;
+import io.flarestack.common.objstore.BucketConfig;
 import io.flarestack.common.server.ServerConfig;
 import io.flarestack.compactor.CompactorConfig;
 import io.flarestack.distributor.DistributorConfig;
+import io.flarestack.distributor.ingest.jfr.JfrConfig;
 import io.flarestack.ingester.IngesterConfig;
 import io.flarestack.queryfrontend.QueryFrontendConfig;
 import io.flarestack.queryscheduler.QuerySchedulerConfig;
@@ -48,11 +50,13 @@ public record FlarestackConfig(
     all.addAll(Limits.options());
     all.addAll(IngesterRingConfig.options());
     all.addAll(DistributorConfig.options());
+    all.addAll(JfrConfig.options());
     all.addAll(IngesterConfig.options());
     all.addAll(QueryFrontendConfig.options());
     all.addAll(QuerySchedulerConfig.options());
     all.addAll(StoreGatewayConfig.options());
     all.addAll(CompactorConfig.options());
+    all.addAll(BucketConfig.options());
     return List.copyOf(all);
   }
 
@@ -62,7 +66,7 @@ public record FlarestackConfig(
    * @throws ConfigException with every problem found
    */
   public static FlarestackConfig load(List<String> args, Map<String, String> env) throws ConfigException {
-    return from(ConfigLoader.load(options(), args, env, FlarestackConfig::validate));
+    return from(ConfigLoader.load(options(), args, env, values -> validate(values, env)));
   }
 
   static FlarestackConfig from(ConfigValues v) {
@@ -72,8 +76,11 @@ public record FlarestackConfig(
         IngesterRingConfig.from(v), DistributorConfig.from(v), IngesterConfig.from(v));
   }
 
-  /** Cross-field and cross-component checks over raw values, so no record constructor throws first. */
-  static List<String> validate(ConfigValues values) {
+  /**
+   * Cross-field and cross-component checks over raw values, so no record constructor throws first;
+   * {@code env} supplies credentials the storage options may leave empty.
+   */
+  static List<String> validate(ConfigValues values, Map<String, String> env) {
     List<String> problems = new ArrayList<>(Targets.validate(values.get(TARGET)));
     String logLevel = values.get(LOG_LEVEL);
     if (!List.of("debug", "info", "warn", "error").contains(logLevel.toLowerCase(Locale.ROOT))) {
@@ -81,6 +88,7 @@ public record FlarestackConfig(
     }
     problems.addAll(IngesterRingConfig.from(values).validate());
     problems.addAll(CompactorConfig.validate(values));
+    problems.addAll(BucketConfig.validate(values, env));
     for (Option<Integer> port : List.of(ServerConfig.HTTP_LISTEN_PORT, ServerConfig.GRPC_LISTEN_PORT)) {
       int p = values.get(port);
       if (p < 0 || p > 65535) {

@@ -18,6 +18,8 @@ final class Targets {
   static final String INGESTER = "ingester";
   static final String QUERIER = "querier";
   static final String TENANT_SETTINGS = "tenant-settings";
+  /** The web UI's routes; internal, part of the querier (the UI calls the query API on the same origin). */
+  static final String UI = "ui";
 
   /** Components whose module exists but whose work comes with a later part of the system. */
   static final Map<String, String> NOT_YET = Map.of(

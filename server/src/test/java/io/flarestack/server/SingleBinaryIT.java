@@ -288,6 +288,23 @@ class SingleBinaryIT {
   }
 
   @Test
+  void selectSeriesAveragesPerProfileWhenAsked() throws Exception {
+    Input java = input("pkg-pprof/profile_java");
+    long one = TestProfiles.total(java.profile(), 0);
+    SelectSeriesResponse r = server.connect("/querier.v1.QuerierService/SelectSeries",
+        SelectSeriesRequest.newBuilder().setProfileTypeID("process_cpu:cpu:nanoseconds:cpu:nanoseconds")
+            .setLabelSelector("{file=\"pkg_pprof_profile_java\"}")
+            .setAggregation(io.flarestack.api.types.v1.TimeSeriesAggregationType.TIME_SERIES_AGGREGATION_TYPE_AVERAGE)
+            .setStart(now - 3_600_000).setEnd(now + 60_000).setStep(3600).build(),
+        SelectSeriesResponse.parser());
+    // Four profiles of the same total (one per transport) fall in one step: their average is one profile's.
+    assertThat(r.getSeriesList()).singleElement().satisfies(s -> {
+      assertThat(s.getLabelsList()).isEmpty();
+      assertThat(s.getPointsList()).singleElement().extracting(Point::getValue).isEqualTo((double) one);
+    });
+  }
+
+  @Test
   void theMergedProfileIsReadByGoToolPprof(@TempDir Path dir) throws Exception {
     Input java = input("pkg-pprof/profile_java");
     Profile merged = server.connect("/querier.v1.QuerierService/SelectMergeProfile",
@@ -355,6 +372,13 @@ class SingleBinaryIT {
         .contains("pyroscope_head_profiles{")
         .contains("pyroscope_ring_members{")
         .contains("pyroscope_build_info{");
+    long families = text.lines().filter(l -> l.startsWith("# TYPE ")).count();
+    List<String> helps = text.lines().filter(l -> l.startsWith("# HELP ")).toList();
+    assertThat(helps).hasSize((int) families);
+    for (String help : helps) {
+      assertThat(help.split(" ", 4)).as("HELP text of %s", help).hasSize(4);
+      assertThat(help.split(" ", 4)[3]).as(help).isNotBlank();
+    }
     Process promtool = new ProcessBuilder("promtool", "check", "metrics").redirectErrorStream(true).start();
     promtool.getOutputStream().write(metrics.body());
     promtool.getOutputStream().close();

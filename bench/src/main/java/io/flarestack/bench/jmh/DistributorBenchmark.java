@@ -7,6 +7,7 @@ import io.flarestack.distributor.Distributor;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.util.List;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -43,6 +44,7 @@ public class DistributorBenchmark {
   private Corpus c;
   private List<PushRequest> pushes;
   private Distributor distributor;
+  private ScheduledExecutorService deadlines;
   private final LongAdder written = new LongAdder();
   private long samples;
 
@@ -50,7 +52,8 @@ public class DistributorBenchmark {
   public void setup() {
     c = Corpus.named(corpus);
     pushes = WritePath.pushes(c);
-    distributor = WritePath.distributor((tenant, req) -> written.add(req.getSeriesCount()));
+    deadlines = WritePath.deadlines();
+    distributor = WritePath.distributor((tenant, req) -> written.add(req.getSeriesCount()), deadlines);
     for (byte[] p : c.payloads()) {
       samples += parse(p).getSampleCount();
     }
@@ -59,6 +62,7 @@ public class DistributorBenchmark {
   @TearDown(Level.Trial)
   public void tearDown() {
     distributor.stop();
+    deadlines.shutdownNow();
   }
 
   @Benchmark

@@ -15,6 +15,7 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Set;
+import java.util.concurrent.ScheduledExecutorService;
 
 /**
  * A head holding the CPU profiles of one W-S service ({@code svc-7}: 5 Go pods uploading every
@@ -39,7 +40,8 @@ final class ServiceHead {
     this.startNanos = END_NANOS - span;
     this.endNanos = END_NANOS;
     this.head = new Head(0, new SimpleMeterRegistry());
-    Distributor d = WritePath.distributor((tenant, req) -> head.append(tenant, req));
+    ScheduledExecutorService deadlines = WritePath.deadlines();
+    Distributor d = WritePath.distributor((tenant, req) -> head.append(tenant, req), deadlines);
     int n = 0;
     try {
       for (Planned p : new Schedule(fleet, startNanos, endNanos, false, Set.of(Kind.GO_CPU), Set.of(SERVICE))) {
@@ -53,6 +55,7 @@ final class ServiceHead {
       }
     } finally {
       d.stop();
+      deadlines.shutdownNow();
     }
     this.profiles = n;
   }

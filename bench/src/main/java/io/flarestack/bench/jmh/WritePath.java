@@ -14,6 +14,8 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 
 /**
  * The distributor as the server builds it, with limits opened for benchmarks: no ingestion
@@ -34,10 +36,19 @@ final class WritePath {
         d.maxFlameGraphNodesMax());
   }
 
-  /** A started distributor writing to {@code writer}. */
-  static Distributor distributor(IngesterWriter writer) {
+  /** The push-deadline timer thread a distributor needs; the caller shuts it down. */
+  static ScheduledExecutorService deadlines() {
+    return Executors.newSingleThreadScheduledExecutor(r -> {
+      Thread t = new Thread(r, "bench-push-deadlines");
+      t.setDaemon(true);
+      return t;
+    });
+  }
+
+  /** A started distributor writing to {@code writer}, its deadlines on {@code deadlines}. */
+  static Distributor distributor(IngesterWriter writer, ScheduledExecutorService deadlines) {
     Distributor d = new Distributor(DistributorConfig.defaults(), TenantLimits.fixed(limits()), writer,
-        Clock.systemUTC(), new SimpleMeterRegistry());
+        Clock.systemUTC(), deadlines, new SimpleMeterRegistry());
     try {
       d.start();
     } catch (Exception e) {
@@ -64,13 +75,15 @@ final class WritePath {
   /** What the distributor hands the ingesters for a corpus: normalised, split by sample type. */
   static List<PushRequest> normalised(Corpus c) {
     List<PushRequest> out = new ArrayList<>();
-    Distributor d = distributor((tenant, req) -> out.add(req));
+    ScheduledExecutorService deadlines = deadlines();
+    Distributor d = distributor((tenant, req) -> out.add(req), deadlines);
     try {
       for (io.flarestack.api.push.v1.PushRequest p : pushes(c)) {
         d.push(TENANT, p);
       }
     } finally {
       d.stop();
+      deadlines.shutdownNow();
     }
     return out;
   }

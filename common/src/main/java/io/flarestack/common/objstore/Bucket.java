@@ -8,7 +8,10 @@ import java.util.List;
  * An object store bucket: the one storage SPI every backend (filesystem, S3, GCS, Azure Blob)
  * implements and every reader and writer of blocks uses. Keys are {@code /}-separated paths
  * without a leading slash (e.g. {@code tenant/01HXYZ.../meta.json}); "directories" exist only as
- * key prefixes. Implementations are thread-safe and never log credentials.
+ * key prefixes. Keys follow {@link ObjectKeys} on every backend (no empty, {@code .} or
+ * {@code ..} segment); a key or prefix breaking them is an {@link IllegalArgumentException}.
+ * Implementations are thread-safe and never log credentials. {@code AbstractBucketContractTest}
+ * in the common test-jar is the executable form of this contract.
  *
  * <p>Failure: a missing object is {@link ObjectNotFoundException}; every other failure is an
  * {@link IOException} whose message names the bucket, the operation and the key.
@@ -35,9 +38,10 @@ public interface Bucket extends AutoCloseable {
 
   /**
    * Writes an object, replacing any previous one; readers see either the old or the new object,
-   * never a partial one.
+   * never a partial one. The caller closes {@code data}.
    *
-   * @param length the number of bytes {@code data} yields
+   * @param length the number of bytes {@code data} yields; data ending earlier or going on longer
+   *     fails the upload with an {@link IOException} and leaves any previous object in place
    */
   void upload(String key, InputStream data, long length) throws IOException;
 
@@ -60,9 +64,12 @@ public interface Bucket extends AutoCloseable {
   ObjectAttributes attributes(String key) throws IOException;
 
   /**
-   * Keys under {@code prefix} (a "directory" ending in {@code /}, or "" for the root), sorted.
-   * Non-recursive: direct children only, sub-directories as their prefix ending in {@code /}.
-   * Recursive: every object key below the prefix.
+   * Keys starting with {@code prefix}, sorted in {@link String} order. The prefix is usually a
+   * "directory" ending in {@code /}, or "" for the root; a prefix that is not a directory (e.g.
+   * {@code tenant/01H}) matches the names in its directory that start with its last part, as in
+   * S3. Non-recursive: the matching direct children, sub-directories as their prefix ending in
+   * {@code /}. Recursive: every matching object key at any depth. A prefix matching nothing
+   * lists nothing (no error).
    */
   List<String> list(String prefix, boolean recursive) throws IOException;
 

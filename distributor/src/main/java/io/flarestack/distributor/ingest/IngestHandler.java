@@ -19,6 +19,7 @@ import io.flarestack.common.server.http.HttpRequest;
 import io.flarestack.common.server.http.HttpResponse;
 import io.flarestack.common.tenant.Tenant;
 import io.flarestack.distributor.Distributor;
+import io.flarestack.distributor.ingest.jfr.JfrIngest;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -37,9 +38,11 @@ import java.util.UUID;
  * {@code binary/octet-stream+trie|+tree}), {@code lines}, {@code jfr}, {@code pprof} (the whole
  * body, raw or gzip; a multipart body is not unpacked), {@code speedscope}, then a
  * {@code multipart/form-data} body is a pprof form (file parts {@code profile},
- * {@code sample_type_config}; {@code prev_profile} is refused), and anything else is folded text.
- * {@code jfr}, {@code speedscope}, {@code trie} and {@code tree} answer 422 for now (a 4xx, so
- * agents do not retry); any other unknown {@code format} value answers 400.
+ * {@code sample_type_config}; {@code prev_profile} is refused, see {@link PprofUploads}), and anything
+ * else is folded text; any other unknown {@code format} value answers 400. {@code jfr} goes to
+ * {@link JfrIngest}. The text, binary and speedscope formats share one conversion: stacks with
+ * counts, typed by the app name's last dot-separated part ({@link LegacyProfileType}), scaled by
+ * {@code sampleRate} ({@link TextProfiles}).
  *
  * <p>Statuses: 200 with an empty body on success; 400 for a bad {@code name}; 401 without a
  * tenant when multitenancy is on; 413 for a body over the ingestion body limit; on the pprof
@@ -49,27 +52,26 @@ import java.util.UUID;
  */
 public final class IngestHandler implements HttpHandler {
   private static final String SUPPORTED =
-      "pprof, lines, folded (also \"collapsed\" and \"groups\", the default); jfr, speedscope, trie and tree are not supported yet";
+      "pprof, jfr, lines, folded (also \"collapsed\" and \"groups\", the default), trie, tree, speedscope";
 
   private final Distributor distributor;
   private final boolean multitenancyEnabled;
   private final Clock clock;
   private final TenantLimits limits;
+  private final JfrIngest jfr;
 
-  public IngestHandler(Distributor distributor, boolean multitenancyEnabled, Clock clock, TenantLimits limits) {
+  public IngestHandler(Distributor distributor, boolean multitenancyEnabled, Clock clock, TenantLimits limits,
+      JfrIngest jfr) {
     this.distributor = requireNonNull(distributor, "distributor is null");
     this.multitenancyEnabled = multitenancyEnabled;
     this.clock = requireNonNull(clock, "clock is null");
     this.limits = requireNonNull(limits, "limits is null");
+    this.jfr = requireNonNull(jfr, "jfr is null");
   }
 
   /** The body formats of {@code /ingest}. */
   enum Format {
     FOLDED, LINES, PPROF, PPROF_MULTIPART, TRIE, TREE, JFR, SPEEDSCOPE;
-
-    boolean supported() {
-      return this == FOLDED || this == LINES || this == PPROF || this == PPROF_MULTIPART;
-    }
 
     boolean pprof() {
       return this == PPROF || this == PPROF_MULTIPART;
@@ -93,10 +95,6 @@ public final class IngestHandler implements HttpHandler {
     } catch (FlarestackException e) {
       return HttpResponse.error(e);
     }
-    if (!format.supported()) {
-      return HttpResponse.error(422, new FlarestackException(ErrorCode.UNIMPLEMENTED,
-          "format " + format.name().toLowerCase(Locale.ROOT) + " is not supported yet"));
-    }
     if (name.hasProfileId()) {
       return HttpResponse.empty(200); // Pyroscope drops these uploads silently
     }
@@ -112,10 +110,15 @@ public final class IngestHandler implements HttpHandler {
     long until = AtTime.parseNanos(request.param("until"), nowNanos);
     String spy = request.param("spyName");
     spy = spy == null || spy.isEmpty() ? "unknown" : spy;
+    if (format == Format.JFR) {
+      return jfr.ingest(tenant, request, name, spy, from, until, sampleRate(request.param("sampleRate")), l);
+    }
     try {
       PushRequest push = format.pprof()
           ? pprofRequest(request, format, name, spy, from, l)
-          : textRequest(request, format, name, spy, from, until);
+          : format == Format.SPEEDSCOPE
+              ? speedscopeRequest(request, name, spy, from, until)
+              : textRequest(request, format, name, spy, from, until, l);
       distributor.push(tenant, push);
     } catch (FlarestackException e) {
       return HttpResponse.error(format.pprof() ? pprofStatus(e) : e.code().httpStatus(), e);
@@ -157,6 +160,11 @@ public final class IngestHandler implements HttpHandler {
     SampleTypeConfig config = null;
     if (format == Format.PPROF_MULTIPART) {
       List<Multipart.Part> parts = Multipart.parse(request.body(), request.header("Content-Type"));
+      // prev_profile came from pyroscope-go before its delta profilers (godeltaprof): the server was
+      // to subtract it from the cumulative profile. Pyroscope v1 refuses such uploads with this
+      // message (422, not retried by the SDK) and its tests expect that, so an old SDK pointed at
+      // Flarestack sees exactly what it sees with Pyroscope: upgrade. Computing the delta instead
+      // would store data Pyroscope drops, and current SDKs send deltas themselves.
       if (Multipart.file(parts, "prev_profile") != null) {
         throw FlarestackException.invalidArgument(
             "unsupported client version: the prev_profile part (cumulative profiles) is not supported; "
@@ -188,8 +196,38 @@ public final class IngestHandler implements HttpHandler {
   }
 
   private static PushRequest textRequest(HttpRequest request, Format format, AppName name, String spy, long from,
-      long until) {
-    String app = name.name();
+      long until, Limits l) {
+    byte[] body = request.body();
+    Map<String, Long> stacks = switch (format) {
+      case LINES -> CollapsedStacks.parseLines(body);
+      case TRIE -> BinaryStacks.parseTrie(body, body.length);
+      case TREE -> BinaryStacks.parseTree(body, l.maxProfileSymbolValueLength(), l.maxProfileStacktraceSamples());
+      default -> CollapsedStacks.parseFolded(body);
+    };
+    long rate = sampleRate(request.param("sampleRate"));
+    return PushRequest.newBuilder()
+        .addSeries(textSeries(name, name.name(), spy, stacks, rate, from, until, Map.of()))
+        .build();
+  }
+
+  // One series per (merged) speedscope profile, labelled profile_name; with several profiles the
+  // app name gets the unit as its last part, which then picks the profile type (Pyroscope).
+  private static PushRequest speedscopeRequest(HttpRequest request, AppName name, String spy, long from, long until) {
+    List<Speedscope.Profile> profiles = Speedscope.parse(request.body());
+    long rate = sampleRate(request.param("sampleRate"));
+    PushRequest.Builder push = PushRequest.newBuilder();
+    for (Speedscope.Profile p : profiles) {
+      String app = profiles.size() > 1 ? name.name() + "." + p.unit() : name.name();
+      SpeedscopeScale scale = SpeedscopeScale.of(p.unit(), rate);
+      push.addSeries(textSeries(name, app, spy, scale.counts(p.weights()), scale.sampleRate(), from, until,
+          Map.of(SpeedscopeScale.PROFILE_NAME, p.name())));
+    }
+    return push.build();
+  }
+
+  private static RawProfileSeries textSeries(AppName name, String fullApp, String spy, Map<String, Long> stacks,
+      long sampleRate, long from, long until, Map<String, String> extraLabels) {
+    String app = fullApp;
     String suffix = "cpu";
     int dot = app.lastIndexOf('.');
     if (dot >= 0) {
@@ -200,12 +238,9 @@ public final class IngestHandler implements HttpHandler {
     if (type == null) {
       throw FlarestackException.invalidArgument(
           "unknown profile type: %s (the last dot-separated part of the name %s selects the profile type,"
-              + " e.g. cpu, itimer, wall, alloc_objects, inuse_space, lock_count)", suffix, name.name());
+              + " e.g. cpu, itimer, wall, alloc_objects, inuse_space, lock_count)", suffix, fullApp);
     }
-    Map<String, Long> stacks = format == Format.LINES
-        ? CollapsedStacks.parseLines(request.body())
-        : CollapsedStacks.parseFolded(request.body());
-    Profile profile = TextProfiles.build(stacks, type, sampleRate(request.param("sampleRate")), from, until);
+    Profile profile = TextProfiles.build(stacks, type, sampleRate, from, until);
     List<LabelPair> labels = new ArrayList<>();
     labels.add(pair(LabelNames.METRIC_NAME, type.metricName()));
     labels.add(pair(LabelNames.DELTA, "false"));
@@ -217,7 +252,8 @@ public final class IngestHandler implements HttpHandler {
       labels.add(pair(LabelNames.APP_NAME, app));
     }
     addNameLabels(labels, nameLabels);
-    return request(labels, profile.toByteArray());
+    addNameLabels(labels, extraLabels);
+    return series(labels, profile.toByteArray());
   }
 
   // Pyroscope reads sampleRate leniently: anything that is not a non-negative integer means 100.
@@ -254,11 +290,14 @@ public final class IngestHandler implements HttpHandler {
   }
 
   private static PushRequest request(List<LabelPair> labels, byte[] profile) {
-    return PushRequest.newBuilder()
-        .addSeries(RawProfileSeries.newBuilder()
-            .addAllLabels(labels)
-            .addSamples(RawSample.newBuilder().setRawProfile(UnsafeByteOperations.unsafeWrap(profile))
-                .setID(UUID.randomUUID().toString())))
+    return PushRequest.newBuilder().addSeries(series(labels, profile)).build();
+  }
+
+  private static RawProfileSeries series(List<LabelPair> labels, byte[] profile) {
+    return RawProfileSeries.newBuilder()
+        .addAllLabels(labels)
+        .addSamples(RawSample.newBuilder().setRawProfile(UnsafeByteOperations.unsafeWrap(profile))
+            .setID(UUID.randomUUID().toString()))
         .build();
   }
 

@@ -48,6 +48,6 @@ class IngestFormatTest {
     assertThatThrownBy(() -> IngestHandler.format("protobuf", null))
         .isInstanceOf(FlarestackException.class)
         .hasMessageContaining("unknown format \"protobuf\"")
-        .hasMessageContaining("pprof, lines, folded");
+        .hasMessageContaining("pprof, jfr, lines, folded");
   }
 }

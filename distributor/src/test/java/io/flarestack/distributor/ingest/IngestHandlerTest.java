@@ -11,11 +11,14 @@ import io.flarestack.common.limits.TenantLimits;
 import io.flarestack.common.server.http.HttpResponse;
 import io.flarestack.distributor.Distributor;
 import io.flarestack.distributor.DistributorConfig;
+import io.flarestack.distributor.ingest.jfr.JfrConfig;
+import io.flarestack.distributor.ingest.jfr.JfrIngest;
 import io.flarestack.distributor.testing.HttpRequests;
 import io.flarestack.distributor.testing.MutableClock;
 import io.flarestack.distributor.testing.Pprofs;
 import io.flarestack.distributor.testing.RecordingWriter;
 import io.flarestack.distributor.testing.TestData;
+import io.flarestack.distributor.testing.TestScheduler;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -41,9 +44,11 @@ class IngestHandlerTest {
 
   private void start(boolean multitenancy, Limits limits) throws Exception {
     TenantLimits tenantLimits = TenantLimits.fixed(limits);
-    distributor = new Distributor(DistributorConfig.defaults(), tenantLimits, writer, clock, new SimpleMeterRegistry());
+    SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    distributor = new Distributor(DistributorConfig.defaults(), tenantLimits, writer, clock, TestScheduler.INSTANCE, registry);
     distributor.start();
-    handler = new IngestHandler(distributor, multitenancy, clock, tenantLimits);
+    handler = new IngestHandler(distributor, multitenancy, clock, tenantLimits,
+        new JfrIngest(distributor, JfrConfig.defaults(), registry));
   }
 
   private void start() throws Exception {
@@ -346,20 +351,26 @@ class IngestHandlerTest {
   }
 
   @Test
-  void formatsThatComeLaterAre422AndUnknownFormatsAre400() throws Exception {
+  void corruptJfrIs422MalformedBinaryAndSpeedscopeBodiesAre400AndUnknownFormatsAre400() throws Exception {
     start();
-    for (String f : List.of("jfr", "speedscope", "trie", "tree")) {
+    HttpResponse jfr = post("name=app&format=jfr", new byte[] {1});
+    assertThat(jfr.status()).isEqualTo(422);
+    for (String f : List.of("trie", "tree")) {
       HttpResponse r = post("name=app&format=" + f, new byte[] {1});
-      assertThat(r.status()).isEqualTo(422);
-      assertThat(body(r)).contains("format " + f + " is not supported yet");
+      assertThat(r.status()).isEqualTo(400);
+      assertThat(body(r)).contains("malformed " + f + " body");
     }
-    HttpResponse trie = post("name=app", new byte[] {1}, "Content-Type", "binary/octet-stream+trie");
-    assertThat(body(trie)).contains("format trie is not supported yet");
+    HttpResponse trie = post("name=app", new byte[] {(byte) 0x85}, "Content-Type", "binary/octet-stream+trie");
+    assertThat(trie.status()).isEqualTo(400);
+    assertThat(body(trie)).contains("malformed trie body");
+    HttpResponse speedscope = post("name=app&format=speedscope", new byte[] {1});
+    assertThat(speedscope.status()).isEqualTo(400);
+    assertThat(body(speedscope)).contains("not valid JSON");
 
     HttpResponse unknown = post("name=app&format=xml", new byte[] {1});
     assertThat(unknown.status()).isEqualTo(400);
     assertThat(body(unknown)).contains("\"code\":\"invalid_argument\"").contains("unknown format \\\"xml\\\"")
-        .contains("pprof, lines, folded");
+        .contains("pprof, jfr, lines, folded");
     assertThat(writer.writes()).isEmpty();
   }
 

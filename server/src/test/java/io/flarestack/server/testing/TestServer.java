@@ -40,10 +40,15 @@ public final class TestServer implements AutoCloseable {
   }
 
   public static TestServer start(String... flags) throws Exception {
+    return start(Clock.systemUTC(), flags);
+  }
+
+  /** Starts with another clock, e.g. one set to the time a captured request was recorded. */
+  public static TestServer start(Clock clock, String... flags) throws Exception {
     List<String> args = new ArrayList<>(List.of("-server.http-listen-port=0", "-server.grpc-listen-port=0"));
     args.addAll(List.of(flags));
     FlarestackConfig config = FlarestackConfig.load(args, Map.of());
-    Flarestack app = new Flarestack(config, Main.newRegistry(BuildInfo.load()), Clock.systemUTC(), BuildInfo.load());
+    Flarestack app = new Flarestack(config, Main.newRegistry(BuildInfo.load()), clock, BuildInfo.load());
     app.start();
     TestServer server = new TestServer(app);
     server.awaitReady();

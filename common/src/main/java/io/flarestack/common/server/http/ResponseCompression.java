@@ -32,7 +32,7 @@ public final class ResponseCompression {
   }
 
   /** Whether an Accept-Encoding list names gzip (or *) without {@code q=0}. */
-  static boolean acceptsGzip(HttpRequest request) {
+  public static boolean acceptsGzip(HttpRequest request) {
     List<String> values = request.headers().get("accept-encoding");
     if (values == null) {
       return false;

@@ -1,0 +1,105 @@
+package io.flarestack.distributor.otlp;
+
+import static java.util.Objects.requireNonNull;
+
+import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.protobuf.util.JsonFormat;
+import io.flarestack.common.errors.FlarestackException;
+import io.flarestack.common.io.Gzip;
+import io.flarestack.common.limits.Limits;
+import io.flarestack.common.limits.TenantLimits;
+import io.flarestack.common.server.http.HttpHandler;
+import io.flarestack.common.server.http.HttpRequest;
+import io.flarestack.common.server.http.HttpResponse;
+import io.flarestack.common.tenant.Tenant;
+import io.opentelemetry.proto.collector.profiles.v1development.ExportProfilesServiceRequest;
+import io.opentelemetry.proto.collector.profiles.v1development.ExportProfilesServiceResponse;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.Set;
+
+/**
+ * OTLP/HTTP profiles, {@code POST /v1development/profiles}. The Content-Type must be exactly
+ * {@code application/x-protobuf}, {@code application/protobuf} or {@code application/json}
+ * (protobuf JSON); {@code Content-Encoding: gzip} is decoded, bounded by the ingestion body limit.
+ *
+ * <p>Success is 200 with a binary {@code ExportProfilesServiceResponse} (also for JSON requests,
+ * as Pyroscope answers). Errors are plain text, as OTLP exporters log them: 400 for a body that
+ * does not decode or convert and for validation, 401 without a tenant, 413 over the body limit,
+ * 415 for another Content-Type, 429 over the rate limit, 5xx when the ingesters fail (exporters
+ * retry those). Thread-safe.
+ */
+public final class OtlpHttpHandler implements HttpHandler {
+  private static final Set<String> PROTOBUF = Set.of("application/x-protobuf", "application/protobuf");
+  private static final String JSON = "application/json";
+  private static final byte[] OK = ExportProfilesServiceResponse.getDefaultInstance().toByteArray();
+
+  private final OtlpIngest ingest;
+  private final boolean multitenancyEnabled;
+  private final TenantLimits limits;
+
+  public OtlpHttpHandler(OtlpIngest ingest, boolean multitenancyEnabled, TenantLimits limits) {
+    this.ingest = requireNonNull(ingest, "ingest is null");
+    this.multitenancyEnabled = multitenancyEnabled;
+    this.limits = requireNonNull(limits, "limits is null");
+  }
+
+  @Override
+  public HttpResponse handle(HttpRequest request) {
+    try {
+      String tenant = Tenant.resolve(multitenancyEnabled, request.header(Tenant.HEADER));
+      String contentType = request.header("Content-Type");
+      boolean json = JSON.equals(contentType);
+      if (!json && !PROTOBUF.contains(contentType)) {
+        return HttpResponse.text(415, "Unsupported Content-Type: " + (contentType == null ? "(none)" : contentType)
+            + "; use application/x-protobuf, application/protobuf or application/json");
+      }
+      long limit = limits.forTenant(tenant).ingestionBodyLimitBytes();
+      byte[] body = request.body();
+      if (limit > 0 && body.length > limit) {
+        return tooLarge(body.length, limit);
+      }
+      String encoding = request.header("Content-Encoding");
+      if (encoding != null && encoding.equalsIgnoreCase("gzip")) {
+        body = gunzip(body, limit);
+        if (body == null) {
+          return tooLarge(-1, limit);
+        }
+      }
+      ingest.export(tenant, parse(body, json));
+      return HttpResponse.ok("application/x-protobuf", OK);
+    } catch (FlarestackException e) {
+      return HttpResponse.text(e.code().httpStatus(), e.getMessage());
+    }
+  }
+
+  private static ExportProfilesServiceRequest parse(byte[] body, boolean json) {
+    try {
+      if (json) {
+        ExportProfilesServiceRequest.Builder b = ExportProfilesServiceRequest.newBuilder();
+        JsonFormat.parser().merge(new String(body, StandardCharsets.UTF_8), b);
+        return b.build();
+      }
+      return ExportProfilesServiceRequest.parseFrom(body);
+    } catch (InvalidProtocolBufferException e) {
+      throw FlarestackException.invalidArgument("Failed to parse %s request (%d bytes): %s",
+          json ? "JSON" : "protobuf", body.length, e.getMessage());
+    }
+  }
+
+  private static byte[] gunzip(byte[] body, long limit) {
+    try {
+      return Gzip.gunzip(new ByteArrayInputStream(body), body.length, limit > 0 ? limit : Long.MAX_VALUE);
+    } catch (IOException e) {
+      throw FlarestackException.invalidArgument("Failed to read request body: the body is not valid gzip (%s)",
+          e.getMessage());
+    }
+  }
+
+  private static HttpResponse tooLarge(long size, long limit) {
+    String what = size < 0 ? "the decompressed request body" : "the request body (" + size + " bytes)";
+    return HttpResponse.text(413, what + " exceeds the limit of " + limit + " bytes ("
+        + Limits.INGESTION_BODY_LIMIT.describe() + ")");
+  }
+}

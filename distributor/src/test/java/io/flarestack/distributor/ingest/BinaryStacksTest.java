@@ -1,0 +1,85 @@
+package io.flarestack.distributor.ingest;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.flarestack.common.errors.FlarestackException;
+import io.flarestack.distributor.testing.LegacyEncodings;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class BinaryStacksTest {
+  private static final Map<String, Long> STACKS = Map.of(
+      "main;work;fib", 300L,
+      "main;work", 20L,
+      "main;idle", 7L,
+      "main;übersetzen;€", 2L,
+      "other", 1L);
+
+  @Test
+  void trieOfOneByteFragmentsGivesBackEveryKeyIncludingSplitUtf8() {
+    assertThat(BinaryStacks.parseTrie(LegacyEncodings.trie(STACKS), 1 << 20)).isEqualTo(STACKS);
+  }
+
+  @Test
+  void compressedTrieConcatenatesFragments() {
+    // root "" -> "a;" -> { "b" (1) -> ";c" (2) ; "d" (3) }
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    node(out, "", 0, 1);
+    node(out, "a;", 0, 2);
+    node(out, "b", 1, 1);
+    node(out, ";c", 2, 0);
+    node(out, "d", 3, 0);
+    assertThat(BinaryStacks.parseTrie(out.toByteArray(), 1 << 20)).containsExactly(
+        Map.entry("a;b", 1L), Map.entry("a;b;c", 2L), Map.entry("a;d", 3L));
+  }
+
+  @Test
+  void treeGivesBackEveryStackWithItsSelfValue() {
+    assertThat(BinaryStacks.parseTree(LegacyEncodings.tree(STACKS), 65535, 16000)).isEqualTo(STACKS);
+  }
+
+  @Test
+  void truncatedOrTrailingBodiesAreRejectedWithTheirOffset() {
+    byte[] trie = LegacyEncodings.trie(STACKS);
+    assertThatThrownBy(() -> BinaryStacks.parseTrie(Arrays.copyOf(trie, trie.length - 3), 1 << 20))
+        .isInstanceOf(FlarestackException.class).hasMessageContaining("malformed trie body");
+    byte[] tree = LegacyEncodings.tree(STACKS);
+    assertThatThrownBy(() -> BinaryStacks.parseTree(Arrays.copyOf(tree, tree.length + 2), 65535, 16000))
+        .hasMessageContaining("malformed tree body: 2 bytes follow the end of the tree");
+    assertThatThrownBy(() -> BinaryStacks.parseTree(new byte[] {(byte) 0xff, (byte) 0xff}, 65535, 16000))
+        .hasMessageContaining("malformed tree body: the body ends inside the frame name length at offset 0");
+    assertThatThrownBy(() -> BinaryStacks.parseTrie(new byte[0], 100))
+        .hasMessageContaining("the body ends before the trie is complete");
+  }
+
+  @Test
+  void treeLimitsNameLengthAndChildren() {
+    assertThatThrownBy(() -> BinaryStacks.parseTree(LegacyEncodings.tree(Map.of("x".repeat(40), 1L)), 32, 16000))
+        .hasMessageContaining("is 40 bytes long; the limit is 32");
+    assertThatThrownBy(() -> BinaryStacks.parseTree(LegacyEncodings.tree(STACKS), 65535, 1))
+        .hasMessageContaining("children; the limit is 1 (max_profile_stacktrace_samples)");
+  }
+
+  @Test
+  void invalidUtf8NamesAreRejected() {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    node(out, "", 0, 1);
+    LegacyEncodings.uvarint(out, 1);
+    out.write(0xc3);
+    LegacyEncodings.uvarint(out, 5);
+    LegacyEncodings.uvarint(out, 0);
+    assertThatThrownBy(() -> BinaryStacks.parseTree(out.toByteArray(), 100, 100)).hasMessageContaining("not valid UTF-8");
+  }
+
+  private static void node(ByteArrayOutputStream out, String name, long value, long children) {
+    byte[] b = name.getBytes(StandardCharsets.UTF_8);
+    LegacyEncodings.uvarint(out, b.length);
+    out.writeBytes(b);
+    LegacyEncodings.uvarint(out, value);
+    LegacyEncodings.uvarint(out, children);
+  }
+}

@@ -1,0 +1,54 @@
+package io.flarestack.querier;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.flarestack.common.errors.ErrorCode;
+import io.flarestack.common.errors.FlarestackException;
+import io.flarestack.common.limits.Limits;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import org.junit.jupiter.api.Test;
+
+class QueryRangeTest {
+  private static final long NOW = Instant.parse("2026-11-24T12:00:00Z").toEpochMilli();
+  private final Clock clock = Clock.fixed(Instant.ofEpochMilli(NOW), ZoneOffset.UTC);
+  private final Limits limits = Limits.defaults(); // 1d max length, 7d lookback
+
+  @Test
+  void selectNeedsBothEndsInOrderAndWithinTheMaximumLength() {
+    assertThat(QueryRange.forSelect(NOW - 3_600_000, NOW, limits, clock)).isEqualTo(new QueryRange(NOW - 3_600_000, NOW, false));
+    assertInvalid(() -> QueryRange.forSelect(0, NOW, limits, clock), "missing time range");
+    assertInvalid(() -> QueryRange.forSelect(NOW, NOW - 1, limits, clock), "after end time");
+    assertInvalid(() -> QueryRange.forSelect(NOW - Duration.ofHours(48).toMillis(), NOW, limits, clock),
+        "max_query_length, actual: 48h0m0s, limit: 24h0m0s");
+  }
+
+  @Test
+  void rangesOlderThanTheLookbackAreEmptyAndStartsAreClamped() {
+    long eightDays = Duration.ofDays(8).toMillis();
+    assertThat(QueryRange.forSelect(NOW - eightDays - 1000, NOW - eightDays, limits, clock).empty()).isTrue();
+    QueryRange clamped = QueryRange.forSelect(NOW - Duration.ofDays(7).toMillis() - 3_600_000, NOW - Duration.ofDays(7).toMillis() + 3_600_000,
+        limits, clock);
+    assertThat(clamped.empty()).isFalse();
+    assertThat(clamped.start()).isEqualTo(NOW - Duration.ofDays(7).toMillis());
+  }
+
+  @Test
+  void metadataRangesAreNeverRejected() {
+    assertThat(QueryRange.forMetadata(0, 0, limits, clock)).isEqualTo(new QueryRange(0, 0, false));
+    // Grafana's health check: 1970, older than any lookback, answers empty rather than failing.
+    assertThat(QueryRange.forMetadata(1000, 4000, limits, clock).empty()).isTrue();
+    assertThat(QueryRange.forMetadata(NOW - Duration.ofDays(30).toMillis(), NOW, limits, clock).empty()).isFalse();
+    assertThat(QueryRange.forMetadata(NOW, NOW - 1, limits, clock).empty()).isTrue();
+  }
+
+  private static void assertInvalid(org.assertj.core.api.ThrowableAssert.ThrowingCallable call, String message) {
+    assertThatThrownBy(call).isInstanceOfSatisfying(FlarestackException.class, e -> {
+      assertThat(e.code()).isEqualTo(ErrorCode.INVALID_ARGUMENT);
+      assertThat(e.getMessage()).contains(message);
+    });
+  }
+}
