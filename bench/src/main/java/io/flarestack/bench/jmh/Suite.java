@@ -31,7 +31,8 @@ public final class Suite {
       "appendWarm", "walk",
       "appendCold", "walk",
       "flameGraph", "aggregateKernel",
-      "merge", "parseKernel");
+      "merge", "parseKernel",
+      "ingest", "parseKernel");
 
   private Suite() {}
 
