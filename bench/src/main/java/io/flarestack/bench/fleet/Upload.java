@@ -14,9 +14,10 @@ import java.util.SortedMap;
  * @param spyName legacy {@code spyName}
  * @param body gzipped pprof, or the gzipped JFR as an agent uploads it
  * @param rawBytes decompressed payload size (the "raw" of MB/s raw)
+ * @param durationNanos the span the profile covers (the upload interval): {@code until - from}
  */
 public record Upload(Planned planned, SortedMap<String, String> labels, String metricName, String spyName,
-    byte[] body, long rawBytes) {
+    byte[] body, long rawBytes, long durationNanos) {
   public Upload {
     requireNonNull(planned, "planned is null");
     requireNonNull(labels, "labels is null");

@@ -59,7 +59,8 @@ public final class Uploads {
     var labels = fleet.labels(p.pod(), p.timeNanos(), p.seq());
     if (p.kind() == Kind.JAVA_JFR) {
       int i = Mix.bounded(Mix.hash(fleet.seed(), 31, p.pod().id(), p.seq()), jfr.size());
-      return new Upload(p, labels, "process_cpu", "javaspy", jfr.get(i), jfrRaw.get(i));
+      return new Upload(p, labels, "process_cpu", "javaspy", jfr.get(i), jfrRaw.get(i),
+          fleet.workload().interval().toNanos());
     }
     Template t = switch (p.kind()) {
       case GO_CPU -> goCpu;
@@ -67,9 +68,9 @@ public final class Uploads {
       case JAVA_CPU -> javaCpu;
       case JAVA_JFR -> throw new AssertionError();
     };
-    byte[] raw = mutator.upload(t, p.pod().service(), p.seq(), p.timeNanos(),
-        fleet.workload().interval().toNanos());
-    return new Upload(p, labels, t.metricName(), t.spyName(), gzip(raw), raw.length);
+    long duration = fleet.workload().interval().toNanos();
+    byte[] raw = mutator.upload(t, p.pod().service(), p.seq(), p.timeNanos(), duration);
+    return new Upload(p, labels, t.metricName(), t.spyName(), gzip(raw), raw.length, duration);
   }
 
   /** gzip at the fastest level. */

@@ -233,7 +233,9 @@ public final class IngestRun {
         h.getMaxValue() / 1000.0, h.getTotalCount());
     out.printf("errors by status: %s%n", stats.failuresByStatus());
     stats.firstErrors().forEach((code, msg) -> out.printf("  first %d: %s%n", code, msg));
-    out.printf("schedule lag (paced): max %.2f s%n", maxLagNanos.get() / 1e9);
+    if (o.paced()) {
+      out.printf("schedule lag: max %.2f s behind the planned upload time%n", maxLagNanos.get() / 1e9);
+    }
     if (!Double.isNaN(serverCpu)) {
       out.printf("server CPU: %.1f s over %.1f s = %.2f cores; %.2f MB/s raw per server core%n", serverCpu, secs,
           serverCpu / secs, serverCpu > 0 ? rawMb / serverCpu : Double.NaN);

@@ -94,9 +94,10 @@ public final class Target {
     }
     name.append('}');
     long from = u.planned().timeNanos() / 1_000_000_000L;
+    long until = (u.planned().timeNanos() + u.durationNanos()) / 1_000_000_000L;
     String format = u.planned().kind().jfr() ? "jfr" : "pprof";
-    return "name=" + URLEncoder.encode(name.toString(), StandardCharsets.UTF_8) + "&from=" + from + "&until="
-        + (from + 15) + "&format=" + format + "&spyName=" + u.spyName() + "&sampleRate=100";
+    return "name=" + URLEncoder.encode(name.toString(), StandardCharsets.UTF_8) + "&from=" + from + "&until=" + until
+        + "&format=" + format + "&spyName=" + u.spyName() + "&sampleRate=100";
   }
 
   /** Uploads through {@code /ingest}: a pprof as the body, a JFR as the multipart part {@code jfr}. */

@@ -159,7 +159,8 @@ public final class QueryRun {
       var labels = new TreeMap<>(base.labels());
       String service = "marker-" + o.seed() + "-" + now + "-" + i;
       labels.put("service_name", service);
-      Upload u = new Upload(base.planned(), labels, base.metricName(), base.spyName(), base.body(), base.rawBytes());
+      Upload u = new Upload(base.planned(), labels, base.metricName(), base.spyName(), base.body(), base.rawBytes(),
+          base.durationNanos());
       Target.Result r = target.push(u, o.seed());
       long acked = System.nanoTime();
       if (!r.ok()) {

@@ -23,7 +23,7 @@ class TargetTest {
     Fleet f = new Fleet(Workload.W_S, 1);
     TreeMap<String, String> labels = f.labels(f.pods().get(37), T, 9);
     return new Upload(new Planned(9, f.pods().get(37), kind, T), labels, kind == Kind.GO_HEAP ? "memory" : "process_cpu",
-        "gospy", new byte[] {0x1f, (byte) 0x8b, 1, 2, 3}, 100);
+        "gospy", new byte[] {0x1f, (byte) 0x8b, 1, 2, 3}, 100, 15_000_000_000L);
   }
 
   @Test
