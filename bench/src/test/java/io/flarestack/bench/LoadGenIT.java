@@ -1,0 +1,117 @@
+package io.flarestack.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.flarestack.bench.fleet.Kind;
+import io.flarestack.bench.fleet.Workload;
+import io.flarestack.bench.load.IngestOptions;
+import io.flarestack.bench.load.IngestRun;
+import io.flarestack.bench.load.ServerMetrics;
+import io.flarestack.bench.load.Stats;
+import io.flarestack.bench.load.Target;
+import io.flarestack.bench.query.QueryRun;
+import io.flarestack.server.BuildInfo;
+import io.flarestack.server.Flarestack;
+import io.flarestack.server.FlarestackConfig;
+import io.flarestack.server.Main;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/** The load generator and the query suite against the real single binary, started in-process. */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class LoadGenIT {
+  private Flarestack app;
+  private String url;
+
+  @BeforeAll
+  void start() throws Exception {
+    FlarestackConfig config = FlarestackConfig.load(List.of("-server.http-listen-port=0",
+        "-server.grpc-listen-port=0", "-distributor.ingestion-rate-limit-mb=1000",
+        "-distributor.ingestion-burst-size-mb=1000"), Map.of());
+    app = new Flarestack(config, Main.newRegistry(BuildInfo.load()), Clock.systemUTC(), BuildInfo.load());
+    app.start();
+    url = "http://127.0.0.1:" + app.httpPort();
+    Target t = new Target(url, null, Duration.ofSeconds(30));
+    long deadline = System.nanoTime() + 30_000_000_000L;
+    while (t.get("/ready").status() != 200) {
+      assertThat(System.nanoTime()).as("server ready within 30 s").isLessThan(deadline);
+      Thread.onSpinWait();
+    }
+  }
+
+  @AfterAll
+  void stop() {
+    if (app != null) {
+      app.stop();
+    }
+  }
+
+  // The head's gauges exist from the tenant's first push on.
+  private static double zeroIfAbsent(double v) {
+    return Double.isNaN(v) ? 0 : v;
+  }
+
+  private ServerMetrics metrics() {
+    return ServerMetrics.scrape(new Target(url, null, Duration.ofSeconds(30)));
+  }
+
+  @Test
+  void javaPodsSendTheRealJfrRecordingsWhenTheServerAcceptsThem() throws Exception {
+    ByteArrayOutputStream buf = new ByteArrayOutputStream();
+    ServerMetrics before = metrics();
+    // One minute of svc-11 (Java): 4 rounds x 5 pods, JFR probed first.
+    IngestOptions o = new IngestOptions(url, null, Workload.W_S, 5, Duration.ofMinutes(1), false,
+        Duration.ofMinutes(-1), "mixed", "auto", 4, Duration.ofSeconds(1), Set.of("svc-11"), Set.of());
+    Stats s = new IngestRun(o, new PrintStream(buf, true, StandardCharsets.UTF_8)).run();
+    String report = buf.toString(StandardCharsets.UTF_8);
+    assertThat(report).contains("the server accepts format=jfr");
+    assertThat(s.failed()).as(report).isZero();
+    assertThat(s.accepted(Kind.JAVA_JFR)).isEqualTo(20);
+    // every recording has CPU samples, so each upload (and the probe) adds at least one profile row
+    assertThat(metrics().headProfiles() - zeroIfAbsent(before.headProfiles())).isGreaterThanOrEqualTo(21);
+  }
+
+  @Test
+  void backfillsTwoServicesAndEveryUploadIsStoredThenTheQueriesAnswer() throws Exception {
+    ByteArrayOutputStream buf = new ByteArrayOutputStream();
+    PrintStream out = new PrintStream(buf, true, StandardCharsets.UTF_8);
+    ServerMetrics before = metrics();
+    // Two minutes of svc-7 (Go: cpu + heap) and svc-8 (Java, as pprof), as fast as possible, both protocols.
+    IngestOptions o = new IngestOptions(url, null, Workload.W_S, 3, Duration.ofMinutes(2), false,
+        Duration.ofMinutes(-2), "mixed", "off", 4, Duration.ofSeconds(1), Set.of("svc-7", "svc-8"), Set.of());
+    Stats s = new IngestRun(o, out).run();
+    String report = buf.toString(StandardCharsets.UTF_8);
+
+    // 2 min = 8 rounds; 5 Go pods x (cpu + heap) + 5 Java pods x 1
+    assertThat(s.failed()).as(report).isZero();
+    assertThat(s.accepted(Kind.GO_CPU)).isEqualTo(40);
+    assertThat(s.accepted(Kind.GO_HEAP)).isEqualTo(40);
+    assertThat(s.accepted(Kind.JAVA_CPU)).isEqualTo(40);
+    assertThat(report).contains("120 planned, 120 accepted, 0 failed").contains("errors by status: {}");
+    // Rows: Go CPU has 2 sample types, the Go heap 4 (sent as delta), Java CPU 1.
+    ServerMetrics m = metrics();
+    assertThat(m.headProfiles() - zeroIfAbsent(before.headProfiles())).isEqualTo(40 * 2 + 40 * 4 + 40 * 1);
+    assertThat(m.series() - zeroIfAbsent(before.series())).as("series: one per pod and sample type")
+        .isEqualTo(5 * 2 + 5 * 4 + 5 * 1);
+
+    ByteArrayOutputStream qbuf = new ByteArrayOutputStream();
+    new QueryRun(new QueryRun.Options(url, null, "svc-7", 2, 2, 0, List.of(), 2, 3),
+        new PrintStream(qbuf, true, StandardCharsets.UTF_8)).run();
+    String queries = qbuf.toString(StandardCharsets.UTF_8);
+    for (String id : List.of("Q1 ", "Q2 ", "Q3 ", "Q4 ", "Q5 ", "Q6.1", "Q6.2", "Q6.3", "Q6.4", "Q7 ", "Q8 ", "Q9.1",
+        "Q9.2", "Q10")) {
+      assertThat(queries).as(queries).containsPattern("(?m)^" + id.strip() + " .*");
+    }
+    assertThat(queries).as(queries).doesNotContain("EMPTY").doesNotContain("failed").doesNotContainPattern("\\{\\d+=");
+  }
+}
