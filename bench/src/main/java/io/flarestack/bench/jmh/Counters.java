@@ -8,8 +8,8 @@ import org.openjdk.jmh.annotations.State;
 
 /**
  * Work units a benchmark reports beside its operations, as rates per second (JMH secondary
- * results): decompressed pprof bytes, compressed bytes, samples and profiles. The suite turns
- * them into MB/s, samples/s and profiles/s.
+ * results): decompressed pprof bytes, compressed bytes, samples, profiles (rows, for blocks) and
+ * block bytes (written or read). The suite turns them into MB/s, samples/s and profiles/s.
  */
 @State(Scope.Thread)
 @AuxCounters(AuxCounters.Type.OPERATIONS)
@@ -18,6 +18,7 @@ public class Counters {
   public long wireBytes;
   public long samples;
   public long profiles;
+  public long blockBytes;
 
   @Setup(Level.Iteration)
   public void reset() {
@@ -25,6 +26,7 @@ public class Counters {
     wireBytes = 0;
     samples = 0;
     profiles = 0;
+    blockBytes = 0;
   }
 
   void add(long raw, long wire, long samples, long profiles) {
@@ -32,5 +34,10 @@ public class Counters {
     this.wireBytes += wire;
     this.samples += samples;
     this.profiles += profiles;
+  }
+
+  void add(long raw, long wire, long samples, long profiles, long blockBytes) {
+    add(raw, wire, samples, profiles);
+    this.blockBytes += blockBytes;
   }
 }

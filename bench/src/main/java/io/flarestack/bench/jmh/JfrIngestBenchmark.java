@@ -2,6 +2,7 @@ package io.flarestack.bench.jmh;
 
 import io.flarestack.bench.fleet.TestData;
 import io.flarestack.bench.fleet.Uploads;
+import io.flarestack.bench.load.Target;
 import io.flarestack.common.server.http.HttpRequest;
 import io.flarestack.common.server.http.HttpResponse;
 import io.flarestack.distributor.Distributor;
@@ -9,9 +10,7 @@ import io.flarestack.distributor.ingest.AppName;
 import io.flarestack.distributor.ingest.jfr.JfrConfig;
 import io.flarestack.distributor.ingest.jfr.JfrIngest;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -73,7 +72,7 @@ public class JfrIngestBenchmark {
       wireBytes += gz.length;
       rawBytes += Corpus.gunzip(gz).length;
       requests.add(new HttpRequest("POST", "/ingest", Map.of("format", List.of("jfr")),
-          Map.of("content-type", List.of("multipart/form-data; boundary=" + BOUNDARY)), multipart(gz)));
+          Map.of("content-type", List.of("multipart/form-data; boundary=" + BOUNDARY)), Target.multipart(BOUNDARY, "jfr", gz)));
     }
     deadlines = WritePath.deadlines();
     distributor = WritePath.distributor((tenant, req) -> written.add(req.getSeriesCount()), deadlines);
@@ -123,14 +122,5 @@ public class JfrIngestBenchmark {
       }
     }
     n.add(rawBytes, wireBytes, 0, recordings.size());
-  }
-
-  private static byte[] multipart(byte[] jfr) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream(jfr.length + 256);
-    out.writeBytes(("--" + BOUNDARY + "\r\nContent-Disposition: form-data; name=\"jfr\"; filename=\"jfr\"\r\n"
-        + "Content-Type: application/octet-stream\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
-    out.writeBytes(jfr);
-    out.writeBytes(("\r\n--" + BOUNDARY + "--\r\n").getBytes(StandardCharsets.US_ASCII));
-    return out.toByteArray();
   }
 }

@@ -32,7 +32,11 @@ public final class Suite {
       "appendCold", "walk",
       "flameGraph", "aggregateKernel",
       "merge", "parseKernel",
-      "ingest", "parseKernel");
+      "ingest", "parseKernel",
+      "write", "parquetKernel",
+      "parquetKernel", "zstdKernel",
+      "mergeTree", "mergeTreeKernel",
+      "selectSeries", "selectSeriesKernel");
 
   private Suite() {}
 
@@ -66,8 +70,8 @@ public final class Suite {
     System.out.println();
     System.out.println("== Flarestack benchmarks: one thread; rates from the best iteration (noise only slows a run"
         + " down); mean +- 99.9% CI beside it ==");
-    System.out.printf("%-36s %-28s %16s %9s %9s %8s %10s %10s %11s %11s%n", "benchmark", "params", "mean ops/s",
-        "best op/s", "MB/s raw", "MB/s gz", "samples/s", "profiles/s", "% kernel", "% k. (mean)");
+    System.out.printf("%-36s %-28s %16s %9s %9s %8s %9s %10s %10s %11s %11s%n", "benchmark", "params", "mean ops/s",
+        "best op/s", "MB/s raw", "MB/s gz", "MB/s blk", "samples/s", "profiles/s", "% kernel", "% k. (mean)");
     for (RunResult r : results) {
       BenchmarkParams p = r.getParams();
       String full = p.getBenchmark();
@@ -87,13 +91,15 @@ public final class Suite {
           ofKernel = String.format("%.1f%%", 100 * best / best(k));
           ofKernelMean = String.format("%.1f%%", 100 * r.getPrimaryResult().getScore() / k.getPrimaryResult().getScore());
         }
-      } else if (KERNELS.containsValue(method)) {
+      }
+      if (kernel == null && KERNELS.containsValue(method)) {
         ofKernel = "(kernel)";
       }
-      System.out.printf("%-36s %-28s %16s %9.1f %9s %8s %10s %10s %11s %11s%n", shortName, params(p),
+      System.out.printf("%-36s %-28s %16s %9.1f %9s %8s %9s %10s %10s %11s %11s%n", shortName, params(p),
           String.format("%.1f±%.1f", r.getPrimaryResult().getScore(), r.getPrimaryResult().getScoreError()), best,
           rate(sec, "rawBytes", scale / 1e6, "%.1f"), rate(sec, "wireBytes", scale / 1e6, "%.1f"),
-          rate(sec, "samples", scale, "%.3g"), rate(sec, "profiles", scale, "%.1f"), ofKernel, ofKernelMean);
+          rate(sec, "blockBytes", scale / 1e6, "%.1f"), rate(sec, "samples", scale, "%.3g"),
+          rate(sec, "profiles", scale, "%.1f"), ofKernel, ofKernelMean);
     }
   }
 

@@ -79,6 +79,15 @@ public final class Target {
 
   /** The {@code /ingest} query string of an upload: name with labels, from/until in seconds, format. */
   public static String ingestQuery(Upload u) {
+    long from = u.planned().timeNanos() / 1_000_000_000L;
+    long until = (u.planned().timeNanos() + u.durationNanos()) / 1_000_000_000L;
+    String format = u.planned().kind().jfr() ? "jfr" : "pprof";
+    return "name=" + URLEncoder.encode(appName(u), StandardCharsets.UTF_8) + "&from=" + from + "&until=" + until
+        + "&format=" + format + "&spyName=" + u.spyName() + "&sampleRate=100";
+  }
+
+  /** The {@code /ingest} application name of an upload: {@code service{label=value,...}}. */
+  public static String appName(Upload u) {
     StringBuilder name = new StringBuilder(u.labels().get("service_name"));
     name.append('{');
     boolean first = true;
@@ -93,11 +102,7 @@ public final class Target {
       name.append(e.getKey()).append('=').append(e.getValue());
     }
     name.append('}');
-    long from = u.planned().timeNanos() / 1_000_000_000L;
-    long until = (u.planned().timeNanos() + u.durationNanos()) / 1_000_000_000L;
-    String format = u.planned().kind().jfr() ? "jfr" : "pprof";
-    return "name=" + URLEncoder.encode(name.toString(), StandardCharsets.UTF_8) + "&from=" + from + "&until=" + until
-        + "&format=" + format + "&spyName=" + u.spyName() + "&sampleRate=100";
+    return name.toString();
   }
 
   /** Uploads through {@code /ingest}: a pprof as the body, a JFR as the multipart part {@code jfr}. */
@@ -148,7 +153,8 @@ public final class Target {
     }
   }
 
-  static byte[] multipart(String boundary, String part, byte[] data) {
+  /** A {@code multipart/form-data} body with one file part. */
+  public static byte[] multipart(String boundary, String part, byte[] data) {
     ByteArrayOutputStream out = new ByteArrayOutputStream(data.length + 256);
     String head = "--" + boundary + "\r\nContent-Disposition: form-data; name=\"" + part + "\"; filename=\"" + part
         + "\"\r\nContent-Type: application/octet-stream\r\n\r\n";

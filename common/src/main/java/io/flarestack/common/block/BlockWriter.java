@@ -31,7 +31,7 @@ import org.apache.parquet.hadoop.metadata.ParquetMetadata;
  */
 public final class BlockWriter {
   /** Parquet page size: small enough that a selective read skips most pages, large enough for zstd (docs/block-format.md). */
-  static final int PAGE_BYTES = 64 << 10;
+  public static final int PAGE_BYTES = 64 << 10;
 
   private final long rowGroupBytes;
 
