@@ -36,6 +36,7 @@ public final class LoadGen {
         --duration 60s         wall-clock limit (default 60s)
         --mode paced|max       paced: each upload at its scheduled time; max: as fast as possible (default paced)
         --from -50m            schedule start relative to now (default 0 for paced; -50m for max); -24h backfills
+        --until -1h            end of a backfill's schedule relative to now (default now; max mode only)
         --interval 15s         upload period per pod (default 15s)
         --protocol mixed       push | ingest | mixed (half of the pods each) for pprof uploads (default mixed)
         --jfr auto             auto (probe; a 422 turns JFR off and is reported) | on | off (default auto)
@@ -96,7 +97,7 @@ public final class LoadGen {
     IngestOptions o = new IngestOptions(a.string("url", "http://localhost:4040"), a.string("tenant", null),
         w.withInterval(interval), a.longValue("seed", 1), a.duration("duration", Duration.ofSeconds(60)), paced, from,
         a.string("protocol", "mixed"), a.string("jfr", "auto"), a.intValue("concurrency", 8),
-        a.duration("progress", Duration.ofSeconds(5)), services, kinds);
+        a.duration("progress", Duration.ofSeconds(5)), services, kinds, a.duration("until", null));
     a.requireAllUsed();
     return o;
   }

@@ -25,10 +25,21 @@ import java.util.Set;
  * @param progress interval of the progress line
  * @param services only these services (empty: all)
  * @param kinds only these upload kinds (empty: all)
+ * @param untilOffset end of a backfill's schedule relative to the run start (null: the run start),
+ *     e.g. {@code --from -2h --until -1h} for exactly one past hour; only with a negative
+ *     {@code fromOffset} in max mode
  */
 public record IngestOptions(String url, String tenant, Workload workload, long seed, Duration duration,
     boolean paced, Duration fromOffset, String protocol, String jfr, int concurrency, Duration progress,
-    Set<String> services, Set<Kind> kinds) {
+    Set<String> services, Set<Kind> kinds, Duration untilOffset) {
+  /** Options whose backfill ends at the run start. */
+  public IngestOptions(String url, String tenant, Workload workload, long seed, Duration duration, boolean paced,
+      Duration fromOffset, String protocol, String jfr, int concurrency, Duration progress, Set<String> services,
+      Set<Kind> kinds) {
+    this(url, tenant, workload, seed, duration, paced, fromOffset, protocol, jfr, concurrency, progress, services,
+        kinds, null);
+  }
+
   public IngestOptions {
     requireNonNull(url, "url is null");
     requireNonNull(workload, "workload is null");
@@ -46,5 +57,17 @@ public record IngestOptions(String url, String tenant, Workload workload, long s
     if (concurrency < 1) {
       throw new IllegalArgumentException("--concurrency must be >= 1, got " + concurrency);
     }
+    if (untilOffset != null && (paced || !fromOffset.isNegative() || untilOffset.compareTo(fromOffset) <= 0)) {
+      throw new IllegalArgumentException("--until needs --mode max and a negative --from before it, got --from "
+          + fromOffset + " --until " + untilOffset);
+    }
+  }
+
+  /** Length of the schedule: the duration when paced or not backfilling, else from the start to the end offset. */
+  public long spanNanos() {
+    if (paced || !fromOffset.isNegative()) {
+      return duration.toNanos();
+    }
+    return (untilOffset == null ? 0 : untilOffset.toNanos()) - fromOffset.toNanos();
   }
 }

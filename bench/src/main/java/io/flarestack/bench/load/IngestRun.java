@@ -49,7 +49,7 @@ public final class IngestRun {
     boolean jfr = resolveJfr(fleet, uploads);
     long runStartNanos = nowNanos();
     long from = runStartNanos + o.fromOffset().toNanos();
-    long span = o.paced() || !o.fromOffset().isNegative() ? o.duration().toNanos() : -o.fromOffset().toNanos();
+    long span = o.spanNanos();
     Schedule schedule = new Schedule(fleet, from, from + span, jfr, o.kinds(), o.services());
     out.printf("loadgen: %s seed=%d %d services x %d pods, interval %s, %s, schedule %s .. %s, protocol %s, JFR %s,"
             + " %d senders%n", o.workload().id(), o.seed(), o.workload().services(), o.workload().podsPerService(),
