@@ -11,7 +11,7 @@ import io.flarestack.common.errors.ErrorCode;
 import io.flarestack.common.errors.FlarestackException;
 import io.flarestack.common.limits.Limits;
 import io.flarestack.common.limits.TenantLimits;
-import io.flarestack.distributor.testing.MutableClock;
+import io.flarestack.common.testing.ManualClock;
 import io.flarestack.distributor.testing.Pprofs;
 import io.flarestack.distributor.testing.Pushes;
 import io.flarestack.distributor.testing.RecordingWriter;
@@ -36,7 +36,7 @@ class DistributorTest {
   private static final String GO_CPU_LABELS = "pprof/pkg-pprof/go.cpu.labels.pprof";
   private static final String TENANT = "tenant-a";
 
-  private final MutableClock clock = new MutableClock(Instant.parse("2026-11-24T01:00:00Z"));
+  private final ManualClock clock = new ManualClock(Instant.parse("2026-11-24T01:00:00Z"));
   private final RecordingWriter writer = new RecordingWriter();
   private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   private Distributor distributor;

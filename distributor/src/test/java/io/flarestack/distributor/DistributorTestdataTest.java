@@ -6,7 +6,7 @@ import io.flarestack.api.google.v1.Profile;
 import io.flarestack.api.ingester.v1.ProfileSeries;
 import io.flarestack.common.limits.Limits;
 import io.flarestack.common.limits.TenantLimits;
-import io.flarestack.distributor.testing.MutableClock;
+import io.flarestack.common.testing.ManualClock;
 import io.flarestack.distributor.testing.Pprofs;
 import io.flarestack.distributor.testing.Pushes;
 import io.flarestack.distributor.testing.RecordingWriter;
@@ -41,7 +41,7 @@ class DistributorTestdataTest {
   private static final List<String> GO_CPU = List.of("process_cpu:samples:count:cpu:nanoseconds",
       "process_cpu:cpu:nanoseconds:cpu:nanoseconds");
 
-  private final MutableClock clock = new MutableClock(Instant.parse("2026-11-24T01:00:00Z"));
+  private final ManualClock clock = new ManualClock(Instant.parse("2026-11-24T01:00:00Z"));
   private final RecordingWriter writer = new RecordingWriter();
   private Distributor distributor;
 

@@ -9,7 +9,7 @@ import io.flarestack.common.limits.Limits;
 import io.flarestack.common.limits.TenantLimits;
 import io.flarestack.common.tenant.Tenant;
 import io.flarestack.common.tenant.TenantServerInterceptor;
-import io.flarestack.distributor.testing.MutableClock;
+import io.flarestack.common.testing.ManualClock;
 import io.flarestack.distributor.testing.Pprofs;
 import io.flarestack.distributor.testing.Pushes;
 import io.flarestack.distributor.testing.RecordingWriter;
@@ -32,7 +32,7 @@ import org.junit.jupiter.api.Test;
 
 /** The gRPC binding over a real in-process server with the tenant interceptor. */
 class PushServiceImplTest {
-  private final MutableClock clock = new MutableClock(Instant.parse("2026-11-24T01:00:00Z"));
+  private final ManualClock clock = new ManualClock(Instant.parse("2026-11-24T01:00:00Z"));
   private final RecordingWriter writer = new RecordingWriter();
   private Distributor distributor;
   private Server server;

@@ -18,7 +18,7 @@ import io.flarestack.api.querier.v1.SeriesResponse;
 import io.flarestack.api.types.v1.LabelPair;
 import io.flarestack.api.types.v1.LabelValuesRequest;
 import io.flarestack.api.types.v1.LabelValuesResponse;
-import io.flarestack.server.testing.ManualClock;
+import io.flarestack.common.testing.ManualClock;
 import io.flarestack.server.testing.TestProfiles;
 import io.flarestack.server.testing.TestServer;
 import java.net.http.HttpResponse;

@@ -14,7 +14,7 @@ import io.flarestack.distributor.DistributorConfig;
 import io.flarestack.distributor.ingest.jfr.JfrConfig;
 import io.flarestack.distributor.ingest.jfr.JfrIngest;
 import io.flarestack.distributor.testing.HttpRequests;
-import io.flarestack.distributor.testing.MutableClock;
+import io.flarestack.common.testing.ManualClock;
 import io.flarestack.distributor.testing.Pprofs;
 import io.flarestack.distributor.testing.RecordingWriter;
 import io.flarestack.distributor.testing.TestData;
@@ -37,7 +37,7 @@ class IngestHandlerTest {
   private static final String BOUNDARY = "b0undary-42";
   private static final String MULTIPART = "multipart/form-data; boundary=" + BOUNDARY;
 
-  private final MutableClock clock = new MutableClock(Instant.parse("2026-11-24T01:00:00Z"));
+  private final ManualClock clock = new ManualClock(Instant.parse("2026-11-24T01:00:00Z"));
   private final RecordingWriter writer = new RecordingWriter();
   private Distributor distributor;
   private IngestHandler handler;

@@ -16,7 +16,7 @@ import io.flarestack.common.query.ProfileSource;
 import io.flarestack.common.query.QueryEngine;
 import io.flarestack.ingester.Ingester;
 import io.flarestack.ingester.IngesterConfig;
-import io.flarestack.ingester.testing.ManualClock;
+import io.flarestack.common.testing.ManualClock;
 import io.flarestack.ingester.testing.Pprofs;
 import io.flarestack.ingester.testing.Requests;
 import io.flarestack.ingester.testing.TestData;

@@ -11,7 +11,7 @@ import io.flarestack.distributor.Distributor;
 import io.flarestack.distributor.DistributorConfig;
 import io.flarestack.distributor.ingest.IngestHandler;
 import io.flarestack.distributor.testing.HttpRequests;
-import io.flarestack.distributor.testing.MutableClock;
+import io.flarestack.common.testing.ManualClock;
 import io.flarestack.distributor.testing.Pprofs;
 import io.flarestack.distributor.testing.RecordingWriter;
 import io.flarestack.distributor.testing.TestData;
@@ -34,7 +34,7 @@ final class JfrFixture implements AutoCloseable {
   static final String BOUNDARY = "8a9ed1f5-e1b0-4f6d-a106-3e8a4384608a";
   static final String MULTIPART = "multipart/form-data; boundary=" + BOUNDARY;
 
-  final MutableClock clock = new MutableClock(Instant.now());
+  final ManualClock clock = new ManualClock(Instant.now());
   final RecordingWriter writer = new RecordingWriter();
   final SimpleMeterRegistry registry = new SimpleMeterRegistry();
   final Path spillDir;
