@@ -267,10 +267,18 @@ describe('Flarestack web UI in headless Chromium', () => {
     const now = Date.now();
     assert.ok(from > now - 35 * 60e3 && from < now - 25 * 60e3, `the drag started half way through the last hour: ${new Date(from).toISOString()}`);
     assert.ok(until_ > from && until_ <= now + 60e3);
-    assert.equal(await page.getByLabel('Time range', { exact: true }).inputValue(), 'custom');
+    // The URL changes before React re-renders the picker: wait for it rather than read it once.
+    await until('the range picker showing the dragged range', async () =>
+      (await page.getByLabel('Time range', { exact: true }).inputValue()) === 'custom');
     await page.getByTestId('sandwich-callees').waitFor({ state: 'visible', timeout: 20_000 });
     await page.getByLabel('Time range', { exact: true }).selectOption('now-1h');
     await page.getByLabel('Group by').selectOption('');
+    // The next test opens the diff page, which splits the current range: wait until the relative
+    // range (the default, so absent from the URL) has replaced the dragged absolute one.
+    await until('the relative range back in the URL', () => {
+      const params = new URL(page.url()).searchParams;
+      return !params.has('from') && !params.has('until') && !params.has('groupBy');
+    });
   });
 
   it('diffs two time ranges of a service through the Diff RPC, with a legend', async () => {

@@ -11,11 +11,11 @@ import io.flarestack.common.errors.ErrorCode;
 import io.flarestack.common.errors.FlarestackException;
 import io.flarestack.common.limits.Limits;
 import io.flarestack.common.limits.TenantLimits;
-import io.flarestack.distributor.testing.MutableClock;
-import io.flarestack.distributor.testing.Pprofs;
+import io.flarestack.common.testing.ManualClock;
+import io.flarestack.common.testing.PprofFacts;
+import io.flarestack.common.testing.SharedTestData;
 import io.flarestack.distributor.testing.Pushes;
 import io.flarestack.distributor.testing.RecordingWriter;
-import io.flarestack.distributor.testing.TestData;
 import io.flarestack.distributor.testing.TestScheduler;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -36,7 +36,7 @@ class DistributorTest {
   private static final String GO_CPU_LABELS = "pprof/pkg-pprof/go.cpu.labels.pprof";
   private static final String TENANT = "tenant-a";
 
-  private final MutableClock clock = new MutableClock(Instant.parse("2026-11-24T01:00:00Z"));
+  private final ManualClock clock = new ManualClock(Instant.parse("2026-11-24T01:00:00Z"));
   private final RecordingWriter writer = new RecordingWriter();
   private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   private Distributor distributor;
@@ -56,7 +56,7 @@ class DistributorTest {
   }
 
   private byte[] fresh(String file) {
-    return Pprofs.withTime(TestData.bytes(file), clock.nanos() - 30_000_000_000L);
+    return PprofFacts.withTime(SharedTestData.bytes(file), clock.nanos() - 30_000_000_000L);
   }
 
   private static String[] cpuLabels() {
@@ -67,7 +67,7 @@ class DistributorTest {
   void splitsBySampleLabelsAndKeepsSpanIdsPerSample() throws Exception {
     start(Limits.defaults());
     byte[] raw = fresh(GO_CPU_LABELS);
-    Profile input = Pprofs.parse(raw);
+    Profile input = PprofFacts.parse(raw);
 
     distributor.push(TENANT, Pushes.request(cpuLabels(), raw));
 
@@ -184,17 +184,17 @@ class DistributorTest {
   @Test
   void timeZeroBecomesNowAndOutOfWindowIsRejectedWithTheWindow() throws Exception {
     start(Limits.defaults());
-    byte[] zero = Pprofs.withTime(TestData.bytes("pprof/og-convert-pprof/cpu.pb.gz"), 0);
+    byte[] zero = PprofFacts.withTime(SharedTestData.bytes("pprof/og-convert-pprof/cpu.pb.gz"), 0);
     distributor.push(TENANT, Pushes.request(cpuLabels(), zero));
     assertThat(writer.profiles()).allSatisfy(p -> assertThat(p.getTimeNanos()).isEqualTo(clock.nanos()));
 
-    byte[] old = Pprofs.withTime(TestData.bytes("pprof/og-convert-pprof/cpu.pb.gz"), clock.nanos() - Duration.ofHours(2).toNanos());
+    byte[] old = PprofFacts.withTime(SharedTestData.bytes("pprof/og-convert-pprof/cpu.pb.gz"), clock.nanos() - Duration.ofHours(2).toNanos());
     assertThatThrownBy(() -> distributor.push(TENANT, Pushes.request(cpuLabels(), old)))
         .isInstanceOfSatisfying(FlarestackException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.INVALID_ARGUMENT))
         .hasMessageContaining("outside of ingestion window")
         .hasMessageContaining("profile timestamp: 2026-11-23T23:00:00Z")
         .hasMessageContaining("starts at 2026-11-24T00:00:00Z and ends at 2026-11-24T01:10:00Z");
-    byte[] future = Pprofs.withTime(TestData.bytes("pprof/og-convert-pprof/cpu.pb.gz"), clock.nanos() + Duration.ofMinutes(11).toNanos());
+    byte[] future = PprofFacts.withTime(SharedTestData.bytes("pprof/og-convert-pprof/cpu.pb.gz"), clock.nanos() + Duration.ofMinutes(11).toNanos());
     assertThatThrownBy(() -> distributor.push(TENANT, Pushes.request(cpuLabels(), future)))
         .hasMessageContaining("outside of ingestion window").hasMessageContaining("2026-11-24T01:11:00Z");
     assertThat(discarded("not_in_ingestion_window")).isEqualTo(2);
@@ -203,7 +203,7 @@ class DistributorTest {
   @Test
   void invalidUtf8IsABadRequestThatSaysSo() throws Exception {
     start(Limits.defaults());
-    byte[] body = TestData.bytes("pprof/og-convert-pprof/invalid_utf8.pb.gz");
+    byte[] body = SharedTestData.bytes("pprof/og-convert-pprof/invalid_utf8.pb.gz");
 
     assertThatThrownBy(() -> distributor.push(TENANT, Pushes.request(cpuLabels(), body)))
         .isInstanceOfSatisfying(FlarestackException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.INVALID_ARGUMENT))
@@ -228,7 +228,7 @@ class DistributorTest {
     start(Limits.defaults());
     byte[] raw = fresh("pprof/og-convert-pprof/cpu.pb.gz");
     byte[] truncated = Arrays.copyOf(raw, raw.length / 2);
-    byte[] gzipTruncated = Arrays.copyOf(TestData.gzip(raw), 200);
+    byte[] gzipTruncated = Arrays.copyOf(SharedTestData.gzip(raw), 200);
     byte[] garbage = new byte[] {(byte) 0xff, (byte) 0xff, (byte) 0xff, 0x01, 0x02, 0x03, 0x04};
 
     assertThatThrownBy(() -> distributor.push(TENANT, Pushes.request(cpuLabels(), truncated)))
@@ -246,7 +246,7 @@ class DistributorTest {
   @Test
   void gzipBombStopsAtTheProfileSizeLimit() throws Exception {
     start(Limits.defaults());
-    byte[] bomb = TestData.gzip(new byte[64 << 20]); // 64 MiB of zeros in ~64 KiB
+    byte[] bomb = SharedTestData.gzip(new byte[64 << 20]); // 64 MiB of zeros in ~64 KiB
 
     assertThatThrownBy(() -> distributor.push(TENANT, Pushes.request(cpuLabels(), bomb)))
         .isInstanceOfSatisfying(FlarestackException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.INVALID_ARGUMENT))
@@ -266,7 +266,7 @@ class DistributorTest {
         d.rejectOlderThan(), d.rejectNewerThan(), d.maxQueryLookback(), d.maxQueryLength(), d.maxFlameGraphNodesDefault(),
         d.maxFlameGraphNodesMax()));
 
-    assertThatThrownBy(() -> distributor.push(TENANT, Pushes.request(cpuLabels(), TestData.gzip(raw), TestData.gzip(raw))))
+    assertThatThrownBy(() -> distributor.push(TENANT, Pushes.request(cpuLabels(), SharedTestData.gzip(raw), SharedTestData.gzip(raw))))
         .isInstanceOfSatisfying(FlarestackException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.INVALID_ARGUMENT))
         .hasMessageContaining("exceeds the body size limit")
         .hasMessageContaining("remaining for this profile: " + (raw.length / 2));
@@ -344,8 +344,8 @@ class DistributorTest {
 
     assertThat(writer.writes()).hasSize(1);
     assertThat(writer.profiles()).hasSize(2);
-    long expected = Pprofs.totals(Pprofs.parse(good)).get("cpu");
-    assertThat(writer.profiles()).allSatisfy(p -> assertThat(Pprofs.totals(p).get("cpu")).isEqualTo(expected));
+    long expected = PprofFacts.totals(PprofFacts.parse(good)).get("cpu");
+    assertThat(writer.profiles()).allSatisfy(p -> assertThat(PprofFacts.totals(p).get("cpu")).isEqualTo(expected));
   }
 
   @Test
@@ -429,7 +429,7 @@ class DistributorTest {
   void exportsPyroscopeMetricFamiliesWithHelpAndBuckets() throws Exception {
     start(Limits.defaults());
     byte[] raw = fresh("pprof/og-convert-pprof/cpu.pb.gz");
-    distributor.push(TENANT, Pushes.request(cpuLabels(), TestData.gzip(raw)));
+    distributor.push(TENANT, Pushes.request(cpuLabels(), SharedTestData.gzip(raw)));
     assertThatThrownBy(() -> distributor.push(TENANT, Pushes.request(cpuLabels(), new byte[] {1, 2, 3})))
         .isInstanceOf(FlarestackException.class);
 

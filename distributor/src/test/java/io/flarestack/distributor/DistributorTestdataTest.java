@@ -6,11 +6,11 @@ import io.flarestack.api.google.v1.Profile;
 import io.flarestack.api.ingester.v1.ProfileSeries;
 import io.flarestack.common.limits.Limits;
 import io.flarestack.common.limits.TenantLimits;
-import io.flarestack.distributor.testing.MutableClock;
-import io.flarestack.distributor.testing.Pprofs;
+import io.flarestack.common.testing.ManualClock;
+import io.flarestack.common.testing.PprofFacts;
+import io.flarestack.common.testing.SharedTestData;
 import io.flarestack.distributor.testing.Pushes;
 import io.flarestack.distributor.testing.RecordingWriter;
-import io.flarestack.distributor.testing.TestData;
 import io.flarestack.distributor.testing.TestScheduler;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Instant;
@@ -41,7 +41,7 @@ class DistributorTestdataTest {
   private static final List<String> GO_CPU = List.of("process_cpu:samples:count:cpu:nanoseconds",
       "process_cpu:cpu:nanoseconds:cpu:nanoseconds");
 
-  private final MutableClock clock = new MutableClock(Instant.parse("2026-11-24T01:00:00Z"));
+  private final ManualClock clock = new ManualClock(Instant.parse("2026-11-24T01:00:00Z"));
   private final RecordingWriter writer = new RecordingWriter();
   private Distributor distributor;
 
@@ -103,10 +103,10 @@ class DistributorTestdataTest {
   @ParameterizedTest(name = "{0}")
   @MethodSource("files")
   void pushKeepsEveryTypeAndTotal(String file, String name, List<String> expectedTypes) {
-    byte[] original = TestData.bytes(file);
-    byte[] raw = Pprofs.withTime(original, clock.nanos() - 60_000_000_000L);
-    byte[] body = original[0] == (byte) 0x1f ? TestData.gzip(raw) : raw;
-    Profile input = Pprofs.parse(raw);
+    byte[] original = SharedTestData.bytes(file);
+    byte[] raw = PprofFacts.withTime(original, clock.nanos() - 60_000_000_000L);
+    byte[] body = original[0] == (byte) 0x1f ? SharedTestData.gzip(raw) : raw;
+    Profile input = PprofFacts.parse(raw);
 
     distributor.push("tenant-a", Pushes.request(Pushes.labels("__name__", name, "service_name", "svc"), body));
 
@@ -124,16 +124,16 @@ class DistributorTestdataTest {
       assertThat(s.getProfilesCount()).isEqualTo(1);
       Profile p = s.getProfiles(0).getProfile();
       assertThat(p.getTimeNanos()).isEqualTo(input.getTimeNanos());
-      types.addAll(Pprofs.profileTypes(name, p));
-      Pprofs.totals(p).forEach((k, v) -> totals.merge(k, v, Long::sum));
-      Pprofs.collapsed(p, 0).forEach((k, v) -> collapsedFirst.merge(k, v, Long::sum));
-      Pprofs.collapsed(p, last).forEach((k, v) -> collapsedLast.merge(k, v, Long::sum));
+      types.addAll(PprofFacts.profileTypes(name, p));
+      PprofFacts.totals(p).forEach((k, v) -> totals.merge(k, v, Long::sum));
+      PprofFacts.collapsed(p, 0).forEach((k, v) -> collapsedFirst.merge(k, v, Long::sum));
+      PprofFacts.collapsed(p, last).forEach((k, v) -> collapsedLast.merge(k, v, Long::sum));
     }
-    List<String> expected = expectedTypes != null ? expectedTypes : Pprofs.profileTypes(name, input);
-    assertThat(types).containsExactlyInAnyOrderElementsOf(Pprofs.profileTypes(name, input));
+    List<String> expected = expectedTypes != null ? expectedTypes : PprofFacts.profileTypes(name, input);
+    assertThat(types).containsExactlyInAnyOrderElementsOf(PprofFacts.profileTypes(name, input));
     assertThat(types).containsAll(expected);
-    assertThat(totals).isEqualTo(Pprofs.totals(input));
-    assertThat(collapsedFirst).isEqualTo(Pprofs.collapsed(input, 0));
-    assertThat(collapsedLast).isEqualTo(Pprofs.collapsed(input, last));
+    assertThat(totals).isEqualTo(PprofFacts.totals(input));
+    assertThat(collapsedFirst).isEqualTo(PprofFacts.collapsed(input, 0));
+    assertThat(collapsedLast).isEqualTo(PprofFacts.collapsed(input, last));
   }
 }

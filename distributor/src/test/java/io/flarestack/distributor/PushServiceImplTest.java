@@ -9,11 +9,11 @@ import io.flarestack.common.limits.Limits;
 import io.flarestack.common.limits.TenantLimits;
 import io.flarestack.common.tenant.Tenant;
 import io.flarestack.common.tenant.TenantServerInterceptor;
-import io.flarestack.distributor.testing.MutableClock;
-import io.flarestack.distributor.testing.Pprofs;
+import io.flarestack.common.testing.ManualClock;
+import io.flarestack.common.testing.PprofFacts;
+import io.flarestack.common.testing.SharedTestData;
 import io.flarestack.distributor.testing.Pushes;
 import io.flarestack.distributor.testing.RecordingWriter;
-import io.flarestack.distributor.testing.TestData;
 import io.flarestack.distributor.testing.TestScheduler;
 import io.grpc.ManagedChannel;
 import io.grpc.Metadata;
@@ -32,7 +32,7 @@ import org.junit.jupiter.api.Test;
 
 /** The gRPC binding over a real in-process server with the tenant interceptor. */
 class PushServiceImplTest {
-  private final MutableClock clock = new MutableClock(Instant.parse("2026-11-24T01:00:00Z"));
+  private final ManualClock clock = new ManualClock(Instant.parse("2026-11-24T01:00:00Z"));
   private final RecordingWriter writer = new RecordingWriter();
   private Distributor distributor;
   private Server server;
@@ -71,7 +71,7 @@ class PushServiceImplTest {
 
   @Test
   void pushesForTheCallersTenant() {
-    byte[] raw = Pprofs.withTime(TestData.bytes("pprof/og-convert-pprof/cpu.pb.gz"), clock.nanos());
+    byte[] raw = PprofFacts.withTime(SharedTestData.bytes("pprof/og-convert-pprof/cpu.pb.gz"), clock.nanos());
 
     stub("team-a").push(cpu(raw));
 
@@ -81,7 +81,7 @@ class PushServiceImplTest {
 
   @Test
   void badInputIsInvalidArgument() {
-    assertThatThrownBy(() -> stub("team-a").push(cpu(TestData.bytes("pprof/og-convert-pprof/invalid_utf8.pb.gz"))))
+    assertThatThrownBy(() -> stub("team-a").push(cpu(SharedTestData.bytes("pprof/og-convert-pprof/invalid_utf8.pb.gz"))))
         .isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
           assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
           assertThat(e.getStatus().getDescription()).contains("not valid UTF-8");

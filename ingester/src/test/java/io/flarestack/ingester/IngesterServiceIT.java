@@ -17,9 +17,10 @@ import io.flarestack.api.types.v1.LabelValuesRequest;
 import io.flarestack.common.model.Labels;
 import io.flarestack.common.tenant.Tenant;
 import io.flarestack.common.tenant.TenantServerInterceptor;
-import io.flarestack.ingester.testing.Pprofs;
+import io.flarestack.common.testing.PprofFacts;
+import io.flarestack.common.testing.SharedTestData;
+import io.flarestack.common.testing.TreeFacts;
 import io.flarestack.ingester.testing.Requests;
-import io.flarestack.ingester.testing.TestData;
 import io.flarestack.ingester.testing.TestPprof;
 import io.grpc.ManagedChannel;
 import io.grpc.Metadata;
@@ -75,14 +76,14 @@ class IngesterServiceIT {
 
   @Test
   void tenantsAreIsolated() {
-    Profile java = TestData.pprof("pprof/pkg-pprof/profile_java");
+    Profile java = SharedTestData.pprof("pprof/pkg-pprof/profile_java");
     client("team-a").push(Requests.push(series(Labels.of("__name__", "process_cpu", "service_name", "java-app"), java)));
     Profile small = TestPprof.cpu().timeMillis(5000).sample(42, "main", "work").build();
     client("team-b").push(Requests.push(series(Labels.of("__name__", "process_cpu", "service_name", "b-app"), small)));
 
-    long a = Pprofs.total(client("team-a").mergeTree(tree(select("{}", CPU, 0, Long.MAX_VALUE), 0)).getTree());
-    long b = Pprofs.total(client("team-b").mergeTree(tree(select("{}", CPU, 0, Long.MAX_VALUE), 0)).getTree());
-    assertThat(a).isEqualTo(Pprofs.total(java, 0));
+    long a = TreeFacts.total(client("team-a").mergeTree(tree(select("{}", CPU, 0, Long.MAX_VALUE), 0)).getTree());
+    long b = TreeFacts.total(client("team-b").mergeTree(tree(select("{}", CPU, 0, Long.MAX_VALUE), 0)).getTree());
+    assertThat(a).isEqualTo(PprofFacts.total(java, 0));
     assertThat(b).isEqualTo(42);
 
     assertThat(client("team-a").labelValues(LabelValuesRequest.newBuilder().setName("service_name").build())
@@ -107,7 +108,7 @@ class IngesterServiceIT {
     assertThat(c.profileTypes(ProfileTypesRequest.getDefaultInstance()).getProfileTypes(0).getID()).isEqualTo(CPU);
     assertThat(c.labelNames(LabelNamesRequest.getDefaultInstance()).getNamesList()).contains("service_name");
     assertThat(c.series(SeriesRequest.newBuilder().addLabelNames("service_name").build()).getLabelsSetCount()).isEqualTo(1);
-    assertThat(Pprofs.total(c.mergePprof(Requests.pprof(select("{}", CPU, 0, 5000), 0)), 0)).isEqualTo(12);
+    assertThat(PprofFacts.total(c.mergePprof(Requests.pprof(select("{}", CPU, 0, 5000), 0)), 0)).isEqualTo(12);
     assertThat(c.selectSeries(Requests.series(select("{}", CPU, 2000, 2000), 1000)).getSeries(0).getPoints(0).getSum())
         .isEqualTo(12.0);
   }

@@ -10,12 +10,12 @@ import io.flarestack.api.push.v1.RawSample;
 import io.flarestack.api.querier.v1.SelectMergeStacktracesRequest;
 import io.flarestack.api.querier.v1.SelectMergeStacktracesResponse;
 import io.flarestack.api.types.v1.LabelPair;
-import io.flarestack.server.testing.TestProfiles;
+import io.flarestack.common.testing.PprofFacts;
+import io.flarestack.common.testing.SharedTestData;
 import io.flarestack.server.testing.TestServer;
 import java.net.URLEncoder;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.util.Arrays;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -39,9 +39,8 @@ class BadInputIT {
   void pushGoodData() throws Exception {
     server = TestServer.start();
     now = System.currentTimeMillis();
-    java = TestProfiles.at(Profile.parseFrom(TestProfiles.gunzipIfNeeded(
-        Files.readAllBytes(TestProfiles.testdata().resolve("pprof/pkg-pprof/profile_java")))), (now - 60_000) * 1_000_000L);
-    javaTotal = TestProfiles.total(java, 0);
+    java = PprofFacts.withTime(SharedTestData.pprof("pprof/pkg-pprof/profile_java"), (now - 60_000) * 1_000_000L);
+    javaTotal = PprofFacts.total(java, 0);
     HttpResponse<byte[]> r = push(pushRequest("process_cpu", "good", java.toByteArray()));
     assertThat(r.statusCode()).as(TestServer.text(r)).isEqualTo(200);
     assertThat(acceptedTotal()).isEqualTo(javaTotal);
@@ -54,7 +53,7 @@ class BadInputIT {
 
   @Test
   void truncatedPprof() throws Exception {
-    byte[] gz = TestProfiles.gzip(java.toByteArray());
+    byte[] gz = SharedTestData.gzip(java.toByteArray());
     byte[] truncated = Arrays.copyOf(gz, gz.length / 2);
     assertRejected(push(pushRequest("process_cpu", "bad", truncated)), 400, "invalid_argument", "invalid pprof");
     assertRejected(ingest("format=pprof", truncated), 422, null, "invalid pprof");
@@ -71,7 +70,7 @@ class BadInputIT {
 
   @Test
   void gzipStreamExpandingPastTheSizeLimit() throws Exception {
-    byte[] bomb = TestProfiles.gzip(new byte[64 << 20]); // 64 MiB of zeros in ~64 KiB; the limit is 4 MiB
+    byte[] bomb = SharedTestData.gzip(new byte[64 << 20]); // 64 MiB of zeros in ~64 KiB; the limit is 4 MiB
     assertThat(bomb.length).isLessThan(200_000);
     HttpResponse<byte[]> r = push(pushRequest("process_cpu", "bad", bomb));
     assertRejected(r, 400, "invalid_argument", "max_profile_size_bytes");
@@ -81,7 +80,7 @@ class BadInputIT {
 
   @Test
   void invalidUtf8() throws Exception {
-    byte[] bytes = Files.readAllBytes(TestProfiles.testdata().resolve("pprof/og-convert-pprof/invalid_utf8.pb.gz"));
+    byte[] bytes = SharedTestData.bytes("pprof/og-convert-pprof/invalid_utf8.pb.gz");
     assertRejected(push(pushRequest("process_cpu", "bad", bytes)), 400, "invalid_argument", "UTF-8");
     assertRejected(ingest("format=pprof", bytes), 422, null, "UTF-8");
   }

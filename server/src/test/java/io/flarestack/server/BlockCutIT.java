@@ -18,8 +18,9 @@ import io.flarestack.api.querier.v1.SeriesResponse;
 import io.flarestack.api.types.v1.LabelPair;
 import io.flarestack.api.types.v1.LabelValuesRequest;
 import io.flarestack.api.types.v1.LabelValuesResponse;
-import io.flarestack.server.testing.ManualClock;
-import io.flarestack.server.testing.TestProfiles;
+import io.flarestack.common.testing.ManualClock;
+import io.flarestack.common.testing.PprofFacts;
+import io.flarestack.common.testing.SharedTestData;
 import io.flarestack.server.testing.TestServer;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
@@ -45,8 +46,8 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class BlockCutIT {
   private static final String CPU = "process_cpu:cpu:nanoseconds:cpu:nanoseconds";
-  private static final Profile JAVA = TestProfiles.pprof("pprof/pkg-pprof/profile_java");
-  private static final Profile GO = TestProfiles.pprof("pprof/pkg-pprof/go.cpu.labels.pprof");
+  private static final Profile JAVA = SharedTestData.pprof("pprof/pkg-pprof/profile_java");
+  private static final Profile GO = SharedTestData.pprof("pprof/pkg-pprof/go.cpu.labels.pprof");
   private static final Instant T = Instant.parse("2026-11-24T10:00:00Z");
 
   @TempDir
@@ -62,7 +63,7 @@ class BlockCutIT {
         s.connect("/querier.v1.QuerierService/SelectMergeStacktraces", SelectMergeStacktracesRequest.newBuilder()
             .setProfileTypeID(CPU).setLabelSelector("{}").setStart(start).setEnd(end).build(),
             SelectMergeStacktracesResponse.parser()),
-        TestProfiles.collapsed(s.connect("/querier.v1.QuerierService/SelectMergeProfile",
+        PprofFacts.collapsed(s.connect("/querier.v1.QuerierService/SelectMergeProfile",
             SelectMergeProfileRequest.newBuilder().setProfileTypeID(CPU).setLabelSelector("{service_name=\"java-app\"}")
                 .setStart(start).setEnd(end).build(), Profile.parser()), 0),
         s.connect("/querier.v1.QuerierService/SelectSeries", SelectSeriesRequest.newBuilder().setProfileTypeID(CPU)
@@ -79,7 +80,7 @@ class BlockCutIT {
         .addLabels(LabelPair.newBuilder().setName("__name__").setValue("process_cpu"))
         .addLabels(LabelPair.newBuilder().setName("service_name").setValue(service))
         .addSamples(RawSample.newBuilder().setID(UUID.randomUUID().toString()).setRawProfile(
-            ByteString.copyFrom(TestProfiles.at(p, at.toEpochMilli() * 1_000_000L).toByteArray())))
+            ByteString.copyFrom(PprofFacts.withTime(p, at.toEpochMilli() * 1_000_000L).toByteArray())))
         .build();
     s.connect("/push.v1.PusherService/Push", PushRequest.newBuilder().addSeries(series).build(), PushResponse.parser());
   }
@@ -127,7 +128,7 @@ class BlockCutIT {
       Answers before = query(s);
       // Before: every profile is in the heads (nothing is cut while the clock stands still).
       assertThat(count(bucket, "meta.json")).isZero();
-      assertThat(before.pprof()).isEqualTo(times(TestProfiles.collapsed(JAVA, 0), 12));
+      assertThat(before.pprof()).isEqualTo(PprofFacts.scaled(PprofFacts.collapsed(JAVA, 0), 12));
       long segments = count(data.resolve("wal"), ".wal");
       assertThat(segments).isGreaterThan(4);
 
@@ -163,14 +164,8 @@ class BlockCutIT {
               .setProfileTypeId(CPU).setStart(T.minusSeconds(3600).toEpochMilli())
               .setEnd(T.plusSeconds(3600).toEpochMilli())).build()).getTree();
       assertThat(tree.getSelfList().stream().mapToLong(Long::longValue).sum())
-          .isEqualTo(12 * TestProfiles.total(JAVA, 0));
+          .isEqualTo(12 * PprofFacts.total(JAVA, 0));
     }
-  }
-
-  private static Map<String, Long> times(Map<String, Long> m, long k) {
-    Map<String, Long> out = new java.util.TreeMap<>();
-    m.forEach((stack, v) -> out.put(stack, v * k));
-    return out;
   }
 
   @Test
@@ -186,7 +181,7 @@ class BlockCutIT {
       Profile merged = s.connect("/querier.v1.QuerierService/SelectMergeProfile", SelectMergeProfileRequest.newBuilder()
           .setProfileTypeID(CPU).setLabelSelector("{}").setStart(System.currentTimeMillis() - 60_000)
           .setEnd(System.currentTimeMillis() + 60_000).build(), Profile.parser());
-      assertThat(TestProfiles.total(merged, 0)).isEqualTo(TestProfiles.total(JAVA, 0));
+      assertThat(PprofFacts.total(merged, 0)).isEqualTo(PprofFacts.total(JAVA, 0));
       assertThat(List.of(TestServer.text(ready))).noneMatch(t -> t.contains("secret"));
     }
   }

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.flarestack.common.testing.PprofFacts;
+import io.flarestack.common.testing.SharedTestData;
 import io.flarestack.server.testing.TestServer;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -79,8 +81,8 @@ class CapturedJavaAgentIT {
 
   /** Sends the captured request and returns the response head. */
   private static String replay(String name) throws IOException {
-    JsonNode req = new ObjectMapper().readTree(JfrQueries.testdata(DIR + name + ".request.json"));
-    byte[] body = JfrQueries.testdata(DIR + name + ".multipart.body");
+    JsonNode req = new ObjectMapper().readTree(SharedTestData.bytes(DIR + name + ".request.json"));
+    byte[] body = SharedTestData.bytes(DIR + name + ".multipart.body");
     StringBuilder head = new StringBuilder("POST " + req.get("path").asText() + "?" + req.get("raw_query").asText()
         + " HTTP/1.1\r\n");
     for (JsonNode h : req.get("headers")) {
@@ -119,7 +121,7 @@ class CapturedJavaAgentIT {
   }
 
   private static long cpu(String selector) {
-    return JfrQueries.total(JfrQueries.selectMergeProfile(server, CPU, selector, fromMillis(), toMillis()));
+    return PprofFacts.total(JfrQueries.selectMergeProfile(server, CPU, selector, fromMillis(), toMillis()), 0);
   }
 
   private static List<String> labelValues(String app, String name) {

@@ -8,8 +8,9 @@ import io.flarestack.api.querier.v1.DiffRequest;
 import io.flarestack.api.querier.v1.FlameGraphDiff;
 import io.flarestack.api.querier.v1.QuerierServiceGrpc;
 import io.flarestack.api.querier.v1.SelectMergeStacktracesRequest;
+import io.flarestack.common.testing.PprofFacts;
+import io.flarestack.common.testing.SharedTestData;
 import io.flarestack.server.testing.FunctionStats;
-import io.flarestack.server.testing.TestProfiles;
 import io.flarestack.server.testing.TestServer;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
@@ -49,12 +50,12 @@ class DiffRpcIT {
   void diffsTwoTimeRangesOverGrpcAndConnect() throws Exception {
     long now = System.currentTimeMillis();
     long half = Duration.ofMinutes(30).toMillis();
-    Profile before = FunctionStats.load("pprof/pkg-pprof/go.cpu.labels.pprof");
-    Profile after = FunctionStats.load("captured/go-1.19-runtime-pprof/cpu-with-labels.pb.gz");
+    Profile before = SharedTestData.pprof("pprof/pkg-pprof/go.cpu.labels.pprof");
+    Profile after = SharedTestData.pprof("captured/go-1.19-runtime-pprof/cpu-with-labels.pb.gz");
     push(before, now - Duration.ofMinutes(45).toMillis());
     push(after, now - Duration.ofMinutes(15).toMillis());
-    Map<String, Long> leftSelf = FunctionStats.selfByFunction(before, FunctionStats.valueIndex(before, "cpu", "nanoseconds"));
-    Map<String, Long> rightSelf = FunctionStats.selfByFunction(after, FunctionStats.valueIndex(after, "cpu", "nanoseconds"));
+    Map<String, Long> leftSelf = FunctionStats.selfByFunction(before, PprofFacts.sampleType(before, "cpu", "nanoseconds"));
+    Map<String, Long> rightSelf = FunctionStats.selfByFunction(after, PprofFacts.sampleType(after, "cpu", "nanoseconds"));
     long leftTicks = leftSelf.values().stream().mapToLong(Long::longValue).sum();
     long rightTicks = rightSelf.values().stream().mapToLong(Long::longValue).sum();
     assertThat(leftTicks).isEqualTo(8_730_000_000L); // shared/testdata/README.md
@@ -125,7 +126,7 @@ class DiffRpcIT {
 
   private void push(Profile profile, long atMillis) throws Exception {
     HttpResponse<byte[]> r = server.post("/ingest?format=pprof&name=go-app", "application/octet-stream",
-        TestProfiles.at(profile, atMillis * 1_000_000L).toByteArray());
+        PprofFacts.withTime(profile, atMillis * 1_000_000L).toByteArray());
     assertThat(r.statusCode()).as("push: %s", TestServer.text(r)).isEqualTo(200);
   }
 }

@@ -5,14 +5,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.flarestack.api.google.v1.Profile;
 import io.flarestack.common.model.pprof.Collapsed;
 import io.flarestack.common.model.pprof.PprofReader;
-import java.io.IOException;
-import io.flarestack.server.testing.TestProfiles;
+import io.flarestack.common.testing.JfrGoldenFile;
+import io.flarestack.common.testing.SharedTestData;
 import io.flarestack.server.testing.TestServer;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -28,18 +27,6 @@ import org.junit.jupiter.params.provider.MethodSource;
  * collapsed stacks, line by line.
  */
 class JfrGoldenIT {
-  /** The label-selector hashes of the expected file names (testdata README). */
-  private static final Map<String, String> THREAD_BY_HASH = Map.of(
-      "17241709254077376921", "",
-      "2539015855607244867", "pool-2-thread-1",
-      "6511396920643364271", "pool-2-thread-2",
-      "5571933481434853072", "pool-2-thread-3",
-      "10784330302778997279", "pool-2-thread-4",
-      "16370823494798218517", "pool-2-thread-5",
-      "14685508092873724845", "pool-2-thread-6",
-      "15666661103234080825", "pool-2-thread-7",
-      "302387572117411911", "pool-2-thread-8");
-
   private static TestServer server;
   private static long startMillis;
 
@@ -48,7 +35,7 @@ class JfrGoldenIT {
     server = TestServer.start();
     startMillis = System.currentTimeMillis() - 60_000;
     long until = System.currentTimeMillis() / 1000;
-    try (Stream<Path> files = Files.list(TestProfiles.testdata().resolve("jfr"))) {
+    try (Stream<Path> files = Files.list(SharedTestData.root().resolve("jfr"))) {
       for (Path jfr : files.filter(p -> p.getFileName().toString().endsWith(".jfr.gz")).sorted().toList()) {
         String app = app(jfr.getFileName().toString());
         Path labels = jfr.resolveSibling(app + ".labels.pb.gz");
@@ -68,24 +55,21 @@ class JfrGoldenIT {
     }
   }
 
-  static List<String> expectedFiles() throws IOException {
-    try (Stream<Path> files = Files.list(TestProfiles.testdata().resolve("expected/jfr-pprof"))) {
-      return files.map(p -> p.getFileName().toString()).sorted().toList();
-    }
+  static List<String> expectedFiles() {
+    return JfrGoldenFile.names();
   }
 
   @ParameterizedTest
   @MethodSource("expectedFiles")
   void selectMergeProfileEqualsPyroscopesExpectation(String file) {
-    String app = app(file);
-    String rest = file.substring(app.length() + ".jfr.gz.".length(), file.length() - ".pb.gz".length());
-    int dot = rest.lastIndexOf('.');
-    String thread = THREAD_BY_HASH.get(rest.substring(dot + 1));
+    JfrGoldenFile golden = JfrGoldenFile.parse(file);
+    String app = golden.input();
+    String thread = golden.thread();
     assertThat(thread).as("selector hash of %s", file).isNotNull();
     String selector = "{service_name=\"" + app + "\"" + (thread.isEmpty() ? "" : ", thread_name=\"" + thread + "\"") + "}";
-    Profile expected = PprofReader.parse(JfrQueries.testdata("expected/jfr-pprof/" + file), 64 << 20);
+    Profile expected = PprofReader.parse(golden.bytes(), 64 << 20);
 
-    Profile actual = JfrQueries.selectMergeProfile(server, profileType(rest.substring(0, dot), expected), selector,
+    Profile actual = JfrQueries.selectMergeProfile(server, profileType(golden.typeId(), expected), selector,
         startMillis, System.currentTimeMillis() + 60_000);
 
     assertThat(actual.getSampleTypeCount()).isEqualTo(1);
@@ -96,7 +80,7 @@ class JfrGoldenIT {
 
   @Test
   void corruptedRecordingIs422AndStoresNothing() throws Exception {
-    byte[] jfr = TestProfiles.gunzipIfNeeded(JfrQueries.testdata("jfr/cortex-dev-01__kafka-0__cpu__0.jfr.gz"));
+    byte[] jfr = SharedTestData.gunzipIfNeeded(SharedTestData.bytes("jfr/cortex-dev-01__kafka-0__cpu__0.jfr.gz"));
     jfr[0] = 0;
 
     HttpResponse<byte[]> r = server.post("/ingest?name=corrupted&spyName=javaspy&format=jfr", Multiparts.CONTENT_TYPE,

@@ -3,6 +3,8 @@ package io.flarestack.server;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.flarestack.api.google.v1.Profile;
+import io.flarestack.common.testing.PprofFacts;
+import io.flarestack.common.testing.SharedTestData;
 import java.io.ByteArrayOutputStream;
 import java.net.URLEncoder;
 import java.net.http.HttpResponse;
@@ -43,7 +45,7 @@ class LegacyFormatsIT {
         "Content-Type", "application/json").statusCode()).isEqualTo(200);
     Profile p = query(CPU, app, "");
     // Pyroscope's tree for this file: a;b 500, a;b;c 500, a;b;d 400 samples at 10 kHz (0.1 ms each).
-    assertThat(TestPprofs.collapsed(p, 0)).isEqualTo(Map.of("a;b", 50_000_000L, "a;b;c", 50_000_000L, "a;b;d", 40_000_000L));
+    assertThat(PprofFacts.collapsed(p, 0)).isEqualTo(Map.of("a;b", 50_000_000L, "a;b;c", 50_000_000L, "a;b;d", 40_000_000L));
     assertThat(query(CPU, app, ", profile_name=\"simple.txt\"").getSampleCount()).isEqualTo(3);
   }
 
@@ -55,14 +57,14 @@ class LegacyFormatsIT {
     Map<String, Long> seconds = Map.of("a;b", 5_000_000_000L, "a;b;c", 5_000_000_000L, "a;b;d", 4_000_000_000L);
     for (String name : new String[] {"one", "two"}) {
       Profile p = query("wall:wall:nanoseconds:cpu:nanoseconds", app, ", profile_name=\"" + name + "\"");
-      assertThat(TestPprofs.collapsed(p, 0)).isEqualTo(seconds);
+      assertThat(PprofFacts.collapsed(p, 0)).isEqualTo(seconds);
     }
 
     String bytesApp = app();
     assertThat(ingest("name=" + bytesApp + "&format=speedscope",
         SharedTestData.bytes("speedscope/two-sampled-bytes.speedscope.json")).statusCode()).isEqualTo(200);
     Profile bytes = query("memory:samples:bytes::", bytesApp, "");
-    assertThat(TestPprofs.collapsed(bytes, 0)).isEqualTo(Map.of("a;b", 10L, "a;b;c", 10L, "a;b;d", 8L));
+    assertThat(PprofFacts.collapsed(bytes, 0)).isEqualTo(Map.of("a;b", 10L, "a;b;c", 10L, "a;b;d", 8L));
   }
 
   @Test
@@ -72,7 +74,7 @@ class LegacyFormatsIT {
         SharedTestData.bytes("speedscope/duplicates.speedscope.json")).statusCode()).isEqualTo(200);
     // One profile after merging, so the name keeps no unit suffix and is a CPU profile in seconds.
     Profile p = query(CPU, app, ", profile_name=\"one\"");
-    assertThat(TestPprofs.collapsed(p, 0)).isEqualTo(Map.of("a;b", 15_000_000_000L, "a;b;c", 15_000_000_000L,
+    assertThat(PprofFacts.collapsed(p, 0)).isEqualTo(Map.of("a;b", 15_000_000_000L, "a;b;c", 15_000_000_000L,
         "a;b;d", 12_000_000_000L));
   }
 
@@ -80,24 +82,24 @@ class LegacyFormatsIT {
   void trieBySelectorAndByContentType() throws Exception {
     String app = app();
     assertThat(ingest("name=" + app + ".cpu&format=trie&sampleRate=100", trie(STACKS)).statusCode()).isEqualTo(200);
-    assertThat(TestPprofs.collapsed(query(CPU, app, ""), 0)).isEqualTo(TestPprofs.scaled(STACKS, 10_000_000L));
+    assertThat(PprofFacts.collapsed(query(CPU, app, ""), 0)).isEqualTo(PprofFacts.scaled(STACKS, 10_000_000L));
 
     String other = app();
     assertThat(ingest("name=" + other + ".alloc_objects", trie(STACKS), "Content-Type", "binary/octet-stream+trie")
         .statusCode()).isEqualTo(200);
-    assertThat(TestPprofs.collapsed(query("memory:alloc_objects:count::", other, ""), 0)).isEqualTo(STACKS);
+    assertThat(PprofFacts.collapsed(query("memory:alloc_objects:count::", other, ""), 0)).isEqualTo(STACKS);
   }
 
   @Test
   void treeBySelectorAndByContentType() throws Exception {
     String app = app();
     assertThat(ingest("name=" + app + "&format=tree&sampleRate=1000", tree(STACKS)).statusCode()).isEqualTo(200);
-    assertThat(TestPprofs.collapsed(query(CPU, app, ""), 0)).isEqualTo(TestPprofs.scaled(STACKS, 1_000_000L));
+    assertThat(PprofFacts.collapsed(query(CPU, app, ""), 0)).isEqualTo(PprofFacts.scaled(STACKS, 1_000_000L));
 
     String other = app();
     assertThat(ingest("name=" + other + ".wall&sampleRate=0", tree(STACKS), "Content-Type", "binary/octet-stream+tree")
         .statusCode()).isEqualTo(200);
-    assertThat(TestPprofs.collapsed(query("wall:samples:count::", other, ""), 0)).isEqualTo(STACKS);
+    assertThat(PprofFacts.collapsed(query("wall:samples:count::", other, ""), 0)).isEqualTo(STACKS);
   }
 
   @Test
@@ -119,7 +121,7 @@ class LegacyFormatsIT {
         .getBytes(StandardCharsets.UTF_8)), "unknown speedscope schema");
 
     assertThat(query(CPU, app, "").getSampleCount()).isZero();
-    assertThat(TestPprofs.collapsed(query(CPU, earlier, ""), 0)).isEqualTo(TestPprofs.scaled(STACKS, 10_000_000L));
+    assertThat(PprofFacts.collapsed(query(CPU, earlier, ""), 0)).isEqualTo(PprofFacts.scaled(STACKS, 10_000_000L));
   }
 
   private static void assertRejected(HttpResponse<byte[]> r, String reason) {

@@ -7,6 +7,7 @@ import io.flarestack.api.google.v1.Profile;
 import io.flarestack.api.querier.v1.ProfileTypesRequest;
 import io.flarestack.api.types.v1.LabelValuesRequest;
 import io.flarestack.api.types.v1.ProfileType;
+import io.flarestack.common.testing.PprofFacts;
 import java.io.IOException;
 import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
@@ -78,15 +79,15 @@ class NodeSdkIT {
       assertThat(topSelfFunction(cpu)).contains("fib");
       Profile car = server.mergeProfile("wall:cpu:nanoseconds:wall:nanoseconds",
           "{service_name=\"" + app + "\", vehicle=\"car\"}", start - 60_000, end);
-      assertThat(TestPprofs.total(car, 0)).isPositive().isLessThan(TestPprofs.total(cpu, 0));
+      assertThat(PprofFacts.total(car, 0)).isPositive().isLessThan(PprofFacts.total(cpu, 0));
       Profile heap = server.mergeProfile("memory:inuse_space:bytes:inuse_space:bytes", selector, start - 60_000, end);
-      assertThat(TestPprofs.total(heap, 0)).isPositive();
+      assertThat(PprofFacts.total(heap, 0)).isPositive();
     }
   }
 
   private static String topSelfFunction(Profile p) {
     Map<String, Long> self = new HashMap<>();
-    for (Map.Entry<String, Long> e : TestPprofs.collapsed(p, 0).entrySet()) {
+    for (Map.Entry<String, Long> e : PprofFacts.collapsed(p, 0).entrySet()) {
       String stack = e.getKey();
       self.merge(stack.substring(stack.lastIndexOf(';') + 1), e.getValue(), Long::sum);
     }

@@ -2,6 +2,7 @@ package io.flarestack.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.flarestack.common.testing.SharedTestData;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.AfterAll;

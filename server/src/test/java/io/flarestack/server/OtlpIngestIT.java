@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.google.protobuf.util.JsonFormat;
 import io.flarestack.api.google.v1.Profile;
+import io.flarestack.common.testing.SharedTestData;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.opentelemetry.proto.collector.profiles.v1development.ExportProfilesServiceRequest;
@@ -108,7 +109,7 @@ class OtlpIngestIT {
   @Test
   void javaAgentOtlpRequestReplayedExactly() throws Exception {
     byte[] body = SharedTestData.bytes("captured/java-agent-2.9.2/otlp-itimer.body");
-    ExportProfilesServiceRequest sent = ExportProfilesServiceRequest.parseFrom(SharedTestData.gunzipped(body));
+    ExportProfilesServiceRequest sent = ExportProfilesServiceRequest.parseFrom(SharedTestData.gunzipIfNeeded(body));
     var profile = sent.getResourceProfiles(0).getScopeProfiles(0).getProfiles(0);
     long expectedTotal = 0;
     for (Sample s : profile.getSamplesList()) {

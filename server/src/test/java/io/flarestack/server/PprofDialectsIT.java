@@ -15,6 +15,8 @@ import io.flarestack.api.push.v1.RawSample;
 import io.flarestack.api.querier.v1.SelectMergeSpanProfileRequest;
 import io.flarestack.api.querier.v1.SelectMergeStacktracesRequest;
 import io.flarestack.api.types.v1.LabelPair;
+import io.flarestack.common.testing.PprofFacts;
+import io.flarestack.common.testing.SharedTestData;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import java.io.ByteArrayOutputStream;
@@ -62,18 +64,18 @@ class PprofDialectsIT {
     long[] range = range(wall);
     // sampleRate=17 is ignored on the pprof path: every type keeps the SDK's own values.
     for (int i = 0; i < wall.getSampleTypeCount(); i++) {
-      Profile got = server.mergeProfile("wall:" + TestPprofs.typeSuffix(wall, i), node, range[0], range[1]);
-      assertThat(TestPprofs.collapsed(got, 0)).as("type %d", i).isEqualTo(TestPprofs.collapsed(wall, i));
+      Profile got = server.mergeProfile(PprofFacts.profileType("wall", wall, i), node, range[0], range[1]);
+      assertThat(PprofFacts.collapsed(got, 0)).as("type %d", i).isEqualTo(PprofFacts.collapsed(wall, i));
     }
-    assertThat(TestPprofs.total(server.mergeProfile("wall:wall:nanoseconds:wall:nanoseconds", node, range[0], range[1]), 0))
+    assertThat(PprofFacts.total(server.mergeProfile("wall:wall:nanoseconds:wall:nanoseconds", node, range[0], range[1]), 0))
         .isEqualTo(2_986_940_000L);
     Profile car = server.mergeProfile("wall:cpu:nanoseconds:wall:nanoseconds",
         "{service_name=\"node.app\", vehicle=\"car\"}", range[0], range[1]);
-    assertThat(TestPprofs.collapsed(car, 0)).isEqualTo(TestPprofs.collapsed(wall, 2, s -> "car".equals(
-        TestPprofs.label(wall, s, "vehicle"))));
+    assertThat(PprofFacts.collapsed(car, 0)).isEqualTo(PprofFacts.collapsed(wall, 2, s -> "car".equals(
+        PprofFacts.label(wall, s, "vehicle"))));
     for (int i = 0; i < heap.getSampleTypeCount(); i++) {
-      Profile got = server.mergeProfile("memory:" + TestPprofs.typeSuffix(heap, i), node, range[0], range[1]);
-      assertThat(TestPprofs.collapsed(got, 0)).isEqualTo(TestPprofs.collapsed(heap, i));
+      Profile got = server.mergeProfile(PprofFacts.profileType("memory", heap, i), node, range[0], range[1]);
+      assertThat(PprofFacts.collapsed(got, 0)).isEqualTo(PprofFacts.collapsed(heap, i));
     }
   }
 
@@ -92,19 +94,19 @@ class PprofDialectsIT {
     assertThat(missing.statusCode()).isEqualTo(422);
     assertThat(new String(missing.body(), StandardCharsets.UTF_8)).contains("no file part named \\\"profile\\\"");
 
-    long[] range = range(TestPprofs.parse(cpu));
+    long[] range = range(PprofFacts.parse(cpu));
     assertThat(server.mergeProfile(CPU, "{service_name=\"" + app + "\"}", range[0], range[1]).getSampleCount()).isZero();
 
     // The same form without prev_profile is the Go SDK's ordinary upload.
     assertThat(server.post("/ingest?name=" + app + "&spyName=gospy", multipart(Map.of("profile", cpu)),
         "Content-Type", "multipart/form-data; boundary=" + BOUNDARY).statusCode()).isEqualTo(200);
-    assertThat(TestPprofs.collapsed(server.mergeProfile(CPU, "{service_name=\"" + app + "\"}", range[0], range[1]), 0))
-        .isEqualTo(TestPprofs.collapsed(TestPprofs.parse(cpu), 1));
+    assertThat(PprofFacts.collapsed(server.mergeProfile(CPU, "{service_name=\"" + app + "\"}", range[0], range[1]), 0))
+        .isEqualTo(PprofFacts.collapsed(PprofFacts.parse(cpu), 1));
   }
 
   @Test
   void cumulativeMemoryProfilesAreStoredAsDeltasUnlessDeltaIsFalse() throws Exception {
-    Profile first = TestPprofs.parse(SharedTestData.bytes("captured/go-1.19-runtime-pprof/allocs.pb.gz"));
+    Profile first = PprofFacts.parse(SharedTestData.bytes("captured/go-1.19-runtime-pprof/allocs.pb.gz"));
     long now = System.currentTimeMillis() * 1_000_000L;
     first = first.toBuilder().setTimeNanos(now - 20_000_000_000L).build();
     Profile tripled = tripled(first).toBuilder().setTimeNanos(now - 10_000_000_000L).build();
@@ -119,23 +121,23 @@ class PprofDialectsIT {
     String alloc = "memory:alloc_space:bytes:space:bytes";
     String inuse = "memory:inuse_space:bytes:space:bytes";
     // The first cumulative profile only primes the state; the second is stored as 3x - x.
-    assertThat(TestPprofs.collapsed(server.mergeProfile(alloc, sel(cumulative), startMs, endMs), 0))
-        .isEqualTo(TestPprofs.scaled(TestPprofs.collapsed(first, 1), 2));
-    assertThat(TestPprofs.total(server.mergeProfile("memory:alloc_objects:count:space:bytes", sel(cumulative), startMs, endMs), 0))
+    assertThat(PprofFacts.collapsed(server.mergeProfile(alloc, sel(cumulative), startMs, endMs), 0))
+        .isEqualTo(PprofFacts.scaled(PprofFacts.collapsed(first, 1), 2));
+    assertThat(PprofFacts.total(server.mergeProfile("memory:alloc_objects:count:space:bytes", sel(cumulative), startMs, endMs), 0))
         .isEqualTo(2 * 175_412L);
     // In-use types are not cumulative: both profiles are stored.
-    assertThat(TestPprofs.collapsed(server.mergeProfile(inuse, sel(cumulative), startMs, endMs), 0))
-        .isEqualTo(TestPprofs.scaled(TestPprofs.collapsed(first, 3), 4));
+    assertThat(PprofFacts.collapsed(server.mergeProfile(inuse, sel(cumulative), startMs, endMs), 0))
+        .isEqualTo(PprofFacts.scaled(PprofFacts.collapsed(first, 3), 4));
     // __delta__="false": stored as sent.
-    assertThat(TestPprofs.collapsed(server.mergeProfile(alloc, sel(delta), startMs, endMs), 0))
-        .isEqualTo(TestPprofs.scaled(TestPprofs.collapsed(first, 1), 4));
+    assertThat(PprofFacts.collapsed(server.mergeProfile(alloc, sel(delta), startMs, endMs), 0))
+        .isEqualTo(PprofFacts.scaled(PprofFacts.collapsed(first, 1), 4));
   }
 
   @Test
   void spanProfilesSelectTheSamplesOfTheGivenSpans() throws Exception {
     // span_id sample labels, pushed over Push: the fixture's only span id ("239") is not 16 hex digits,
     // which Pyroscope stores as "no span", so its labelled samples get two real span ids here.
-    Profile fixture = TestPprofs.parse(SharedTestData.bytes("pprof/pkg-pprof/single_group_with_optional_span_id.pb.gz"));
+    Profile fixture = PprofFacts.parse(SharedTestData.bytes("pprof/pkg-pprof/single_group_with_optional_span_id.pb.gz"));
     assertThat(spanIds(fixture, "span_id")).containsExactly("239");
     Profile withSpan = withSpanIds(fixture, "00000000000000ef", "a1b2c3d4e5f60718");
     String pushed = app();
@@ -150,7 +152,7 @@ class PprofDialectsIT {
 
     // Legacy profile_id sample labels (otel-profiling-go), through /ingest: renamed to span_id.
     byte[] goLabels = SharedTestData.bytes("pprof/pkg-pprof/go.cpu.labels.pprof");
-    Profile legacy = TestPprofs.parse(goLabels);
+    Profile legacy = PprofFacts.parse(goLabels);
     String ingested = app();
     assertThat(server.post("/ingest?name=" + ingested + "&format=pprof&spyName=gospy", goLabels).statusCode()).isEqualTo(200);
     List<String> some = List.copyOf(spanIds(legacy, "profile_id")).subList(0, 3);
@@ -160,8 +162,8 @@ class PprofDialectsIT {
     assertThat(spanTotal(ingested, some, legacyRange)).isEqualTo(legacyExpected);
     assertThat(stacktracesTotal(ingested, some, legacyRange)).isEqualTo(legacyExpected);
     // Without a span selector the whole profile is there.
-    assertThat(TestPprofs.total(server.mergeProfile(CPU, sel(ingested), legacyRange[0], legacyRange[1]), 0))
-        .isEqualTo(TestPprofs.total(legacy, 1));
+    assertThat(PprofFacts.total(server.mergeProfile(CPU, sel(ingested), legacyRange[0], legacyRange[1]), 0))
+        .isEqualTo(PprofFacts.total(legacy, 1));
   }
 
   @Test
@@ -193,7 +195,7 @@ class PprofDialectsIT {
     HttpResponse<byte[]> r = server.post(req.path("path").asText() + "?" + req.path("raw_query").asText(), body,
         headers.toArray(new String[0]));
     assertThat(r.statusCode()).as(new String(r.body(), StandardCharsets.UTF_8)).isEqualTo(200);
-    return TestPprofs.parse(body);
+    return PprofFacts.parse(body);
   }
 
   private static long spanTotal(String app, List<String> spans, long[] range) {
@@ -211,7 +213,7 @@ class PprofDialectsIT {
   private static Set<String> spanIds(Profile p, String key) {
     Set<String> out = new LinkedHashSet<>();
     for (Sample s : p.getSampleList()) {
-      String v = TestPprofs.label(p, s, key);
+      String v = PprofFacts.label(p, s, key);
       if (v != null && !v.isEmpty()) {
         out.add(v);
       }
@@ -222,7 +224,7 @@ class PprofDialectsIT {
   private static long sum(Profile p, int valueIndex, String key, Set<String> values) {
     long sum = 0;
     for (Sample s : p.getSampleList()) {
-      String v = TestPprofs.label(p, s, key);
+      String v = PprofFacts.label(p, s, key);
       if (v != null && values.contains(v)) {
         sum += s.getValue(valueIndex);
       }

@@ -27,8 +27,9 @@ import io.flarestack.api.types.v1.Labels;
 import io.flarestack.api.types.v1.Point;
 import io.flarestack.api.types.v1.Series;
 import io.flarestack.common.errors.ErrorCode;
-import io.flarestack.server.testing.TestProfiles;
-import io.flarestack.server.testing.TestProfiles.Input;
+import io.flarestack.common.testing.PprofFacts;
+import io.flarestack.common.testing.SharedTestData.PprofFile;
+import io.flarestack.common.testing.SharedTestData;
 import io.flarestack.server.testing.TestServer;
 import io.grpc.StatusRuntimeException;
 import java.net.URLEncoder;
@@ -81,7 +82,7 @@ class SingleBinaryIT {
 
   private TestServer server;
   private long now;
-  private final List<Input> inputs = TestProfiles.pprofFiles();
+  private final List<PprofFile> inputs = SharedTestData.pprofFiles();
   private final Map<String, Map<Transport, Integer>> statuses = new LinkedHashMap<>();
   private final Map<String, Map<Transport, String>> bodies = new LinkedHashMap<>();
 
@@ -92,12 +93,12 @@ class SingleBinaryIT {
     server = TestServer.start("-distributor.ingestion-rate-limit-mb=1000", "-distributor.ingestion-burst-size-mb=1000");
     now = System.currentTimeMillis();
     assertThat(inputs).hasSizeGreaterThan(25);
-    for (Input in : inputs) {
+    for (PprofFile in : inputs) {
       Map<Transport, Integer> codes = new EnumMap<>(Transport.class);
       Map<Transport, String> texts = new EnumMap<>(Transport.class);
       byte[] payload = in.profile() == null
           ? in.bytes()
-          : TestProfiles.gzip(TestProfiles.at(in.profile(), (now - 60_000) * 1_000_000L).toByteArray());
+          : SharedTestData.gzip(PprofFacts.withTime(in.profile(), (now - 60_000) * 1_000_000L).toByteArray());
       for (Transport t : Transport.values()) {
         Outcome o = push(in, t, payload);
         codes.put(t, o.status());
@@ -122,7 +123,7 @@ class SingleBinaryIT {
     }
   }
 
-  private Outcome push(Input in, Transport t, byte[] payload) throws Exception {
+  private Outcome push(PprofFile in, Transport t, byte[] payload) throws Exception {
     PushRequest request = PushRequest.newBuilder().addSeries(RawProfileSeries.newBuilder()
         .addLabels(label("__name__", metricName(in)))
         .addLabels(label("service_name", "e2e-" + in.id()))
@@ -156,7 +157,7 @@ class SingleBinaryIT {
   }
 
   /** A name in the spirit of what SDKs send; the profile type id is derived from it. */
-  private static String metricName(Input in) {
+  private static String metricName(PprofFile in) {
     if (in.profile() == null) {
       return "process_cpu";
     }
@@ -180,7 +181,7 @@ class SingleBinaryIT {
 
   @Test
   void everyTransportAcceptsTheValidProfilesAndRejectsTheInvalidOnesWithTheContractStatus() {
-    for (Input in : inputs) {
+    for (PprofFile in : inputs) {
       Map<Transport, Integer> codes = statuses.get(in.name());
       int[] rejected = REJECTED.get(in.name());
       for (Transport t : Transport.values()) {
@@ -196,7 +197,7 @@ class SingleBinaryIT {
   @Test
   void flameGraphSeriesAndMergedProfileMatchTheInputPerProfileType() throws Exception {
     int checked = 0;
-    for (Input in : inputs) {
+    for (PprofFile in : inputs) {
       if (REJECTED.containsKey(in.name())) {
         continue;
       }
@@ -206,7 +207,7 @@ class SingleBinaryIT {
         for (int i = 0; i < in.sampleTypeCount(); i++) {
           String key = in.sampleType(i) + ":" + in.sampleUnit(i);
           String what = in.name() + " via " + t + " type " + key;
-          long expected = TestProfiles.total(in.profile(), i);
+          long expected = PprofFacts.total(in.profile(), i);
           if (expected == 0) {
             continue; // a type whose values are all zero stores nothing (req_5's inuse types)
           }
@@ -232,8 +233,8 @@ class SingleBinaryIT {
               Profile.parser());
           assertThat(merged.getSampleTypeCount()).as(what).isEqualTo(1);
           assertThat(merged.getStringTable(0)).isEmpty();
-          assertThat(TestProfiles.collapsed(merged, 0)).as(what + " merged stacks")
-              .isEqualTo(TestProfiles.collapsed(in.profile(), i));
+          assertThat(PprofFacts.collapsed(merged, 0)).as(what + " merged stacks")
+              .isEqualTo(PprofFacts.collapsed(in.profile(), i));
           checked++;
         }
       }
@@ -243,8 +244,8 @@ class SingleBinaryIT {
 
   @Test
   void labelSelectorsPickTheRightSeries() throws Exception {
-    Input java = input("pkg-pprof/profile_java");
-    long one = TestProfiles.total(java.profile(), 0);
+    PprofFile java = input("pkg-pprof/profile_java");
+    long one = PprofFacts.total(java.profile(), 0);
     String type = "process_cpu:cpu:nanoseconds:cpu:nanoseconds";
     assertThat(flameTotal(type, "{file=\"pkg_pprof_profile_java\"}")).isEqualTo(4 * one);
     assertThat(flameTotal(type, "{file=\"pkg_pprof_profile_java\", via!=\"grpc\"}")).isEqualTo(3 * one);
@@ -271,8 +272,8 @@ class SingleBinaryIT {
 
   @Test
   void selectSeriesGroupsByLabel() throws Exception {
-    Input java = input("pkg-pprof/profile_java");
-    long one = TestProfiles.total(java.profile(), 0);
+    PprofFile java = input("pkg-pprof/profile_java");
+    long one = PprofFacts.total(java.profile(), 0);
     SelectSeriesResponse r = server.connect("/querier.v1.QuerierService/SelectSeries",
         SelectSeriesRequest.newBuilder().setProfileTypeID("process_cpu:cpu:nanoseconds:cpu:nanoseconds")
             .setLabelSelector("{file=\"pkg_pprof_profile_java\"}").addGroupBy("via")
@@ -289,8 +290,8 @@ class SingleBinaryIT {
 
   @Test
   void selectSeriesAveragesPerProfileWhenAsked() throws Exception {
-    Input java = input("pkg-pprof/profile_java");
-    long one = TestProfiles.total(java.profile(), 0);
+    PprofFile java = input("pkg-pprof/profile_java");
+    long one = PprofFacts.total(java.profile(), 0);
     SelectSeriesResponse r = server.connect("/querier.v1.QuerierService/SelectSeries",
         SelectSeriesRequest.newBuilder().setProfileTypeID("process_cpu:cpu:nanoseconds:cpu:nanoseconds")
             .setLabelSelector("{file=\"pkg_pprof_profile_java\"}")
@@ -306,14 +307,14 @@ class SingleBinaryIT {
 
   @Test
   void theMergedProfileIsReadByGoToolPprof(@TempDir Path dir) throws Exception {
-    Input java = input("pkg-pprof/profile_java");
+    PprofFile java = input("pkg-pprof/profile_java");
     Profile merged = server.connect("/querier.v1.QuerierService/SelectMergeProfile",
         SelectMergeProfileRequest.newBuilder().setProfileTypeID("process_cpu:cpu:nanoseconds:cpu:nanoseconds")
             .setLabelSelector("{file=\"pkg_pprof_profile_java\", via=\"grpc\"}")
             .setStart(now - 3_600_000).setEnd(now + 60_000).build(),
         Profile.parser());
     Path file = dir.resolve("merged.pb.gz");
-    Files.write(file, TestProfiles.gzip(merged.toByteArray()));
+    Files.write(file, SharedTestData.gzip(merged.toByteArray()));
     Process go = new ProcessBuilder("go", "tool", "pprof", "-top", "-nodecount=1", "-unit=ns", file.toString())
         .redirectErrorStream(true).start();
     String out = new String(go.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
@@ -321,7 +322,7 @@ class SingleBinaryIT {
     assertThat(go.exitValue()).as(out).isZero();
     // The testdata README: profile_java's top flat function and its total.
     assertThat(out).contains("java/io/UnixFileSystem.getNameMax0");
-    assertThat(out).contains(TestProfiles.total(java.profile(), 0) + "ns total");
+    assertThat(out).contains(PprofFacts.total(java.profile(), 0) + "ns total");
   }
 
   @Test
@@ -339,19 +340,19 @@ class SingleBinaryIT {
 
   @Test
   void legacyRenderAnswersFlamebearerJsonWithTimeline() throws Exception {
-    Input java = input("pkg-pprof/profile_java");
+    PprofFile java = input("pkg-pprof/profile_java");
     String query = URLEncoder.encode("process_cpu:cpu:nanoseconds:cpu:nanoseconds{file=\"pkg_pprof_profile_java\",via=\"grpc\"}",
         StandardCharsets.UTF_8);
     HttpResponse<byte[]> r = server.get("/pyroscope/render?query=" + query + "&from=now-1h&until=now%2B1m");
     assertThat(r.statusCode()).as(TestServer.text(r)).isEqualTo(200);
     JsonNode body = JSON.readTree(r.body());
-    assertThat(body.path("flamebearer").path("numTicks").asLong()).isEqualTo(TestProfiles.total(java.profile(), 0));
+    assertThat(body.path("flamebearer").path("numTicks").asLong()).isEqualTo(PprofFacts.total(java.profile(), 0));
     assertThat(body.path("flamebearer").path("names").get(0).asText()).isEqualTo("total");
     long timelineSum = 0;
     for (JsonNode v : body.path("timeline").path("samples")) {
       timelineSum += v.asLong();
     }
-    assertThat(timelineSum).isEqualTo(TestProfiles.total(java.profile(), 0));
+    assertThat(timelineSum).isEqualTo(PprofFacts.total(java.profile(), 0));
 
     HttpResponse<byte[]> names = server.get("/pyroscope/label-values?label=__name__");
     assertThat(JSON.readTree(names.body()).toString()).contains("process_cpu:cpu:nanoseconds:cpu:nanoseconds");
@@ -429,7 +430,7 @@ class SingleBinaryIT {
     return Math.round(sum);
   }
 
-  private Input input(String name) {
+  private PprofFile input(String name) {
     return inputs.stream().filter(i -> i.name().equals(name)).findFirst().orElseThrow();
   }
 

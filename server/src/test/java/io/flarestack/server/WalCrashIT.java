@@ -3,10 +3,11 @@ package io.flarestack.server;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.flarestack.api.google.v1.Profile;
+import io.flarestack.common.testing.PprofFacts;
+import io.flarestack.common.testing.SharedTestData;
 import io.flarestack.server.testing.Connect;
 import io.flarestack.server.testing.Pushes;
 import io.flarestack.server.testing.ServerProcess;
-import io.flarestack.server.testing.TestProfiles;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -25,8 +26,8 @@ import org.junit.jupiter.api.io.TempDir;
  * directory and answers every acknowledged push with exactly its input total.
  */
 class WalCrashIT {
-  private static final Profile GO = TestProfiles.pprof("pprof/pkg-pprof/go.cpu.labels.pprof");
-  private static final Profile JAVA = TestProfiles.pprof("pprof/pkg-pprof/profile_java");
+  private static final Profile GO = SharedTestData.pprof("pprof/pkg-pprof/go.cpu.labels.pprof");
+  private static final Profile JAVA = SharedTestData.pprof("pprof/pkg-pprof/profile_java");
 
   @TempDir
   Path dataDir;
@@ -44,7 +45,7 @@ class WalCrashIT {
 
   private static long expectedCpu(long seq) {
     Profile p = seq % 2 == 0 ? GO : JAVA;
-    return TestProfiles.total(p, TestProfiles.sampleType(p, "cpu"));
+    return PprofFacts.total(p, PprofFacts.sampleType(p, "cpu"));
   }
 
   @Test

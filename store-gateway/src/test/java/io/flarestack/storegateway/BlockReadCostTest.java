@@ -13,8 +13,8 @@ import io.flarestack.common.model.Labels;
 import io.flarestack.common.objstore.filesystem.FilesystemBucket;
 import io.flarestack.common.query.ProfileSource;
 import io.flarestack.common.query.QueryEngine;
+import io.flarestack.common.testing.SharedTestData;
 import io.flarestack.storegateway.testing.PprofBlocks;
-import io.flarestack.storegateway.testing.TestData;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
@@ -66,7 +66,7 @@ class BlockReadCostTest {
   void aQueryReadsAndHoldsAFractionOfTheBlock() throws Exception {
     PprofBlocks b = new PprofBlocks();
     Random r = new Random(42);
-    List<Profile> templates = FILES.stream().map(TestData::pprof).toList();
+    List<Profile> templates = FILES.stream().map(SharedTestData::pprof).toList();
     for (int i = 0; i < 80; i++) {
       for (int k = 0; k < templates.size(); k++) {
         Profile p = templates.get(k);

@@ -15,8 +15,9 @@ import io.flarestack.common.block.Ulid;
 import io.flarestack.common.model.Labels;
 import io.flarestack.common.query.QueryEngine;
 import io.flarestack.common.query.SourceUnavailableException;
+import io.flarestack.common.testing.PprofFacts;
+import io.flarestack.common.testing.SharedTestData;
 import io.flarestack.storegateway.testing.PprofBlocks;
-import io.flarestack.storegateway.testing.TestData;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -32,7 +33,7 @@ import org.junit.jupiter.api.io.TempDir;
  * network is the one seam faked here: the files are real.
  */
 class BlockReadErrorsTest {
-  private static final Profile JAVA = TestData.pprof("pprof/pkg-pprof/profile_java");
+  private static final Profile JAVA = SharedTestData.pprof("pprof/pkg-pprof/profile_java");
   private static final String CPU = "process_cpu:cpu:nanoseconds:cpu:nanoseconds";
 
   @TempDir
@@ -78,7 +79,7 @@ class BlockReadErrorsTest {
         .isInstanceOf(SourceUnavailableException.class).hasMessageContaining("Connection reset");
     assertThat(b.failure()).isNull();
     assertThat(permanent).isEmpty();
-    assertThat(total(b)).isEqualTo(TestData.total(JAVA, 0)); // the next query reads it
+    assertThat(total(b)).isEqualTo(PprofFacts.total(JAVA, 0)); // the next query reads it
   }
 
   @Test

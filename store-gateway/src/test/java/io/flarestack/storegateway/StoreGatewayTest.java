@@ -11,11 +11,12 @@ import io.flarestack.api.types.v1.LabelValuesRequest;
 import io.flarestack.common.block.BlockMeta;
 import io.flarestack.common.block.Ulid;
 import io.flarestack.common.model.Labels;
-import io.flarestack.common.model.tree.CallTree;
 import io.flarestack.common.objstore.filesystem.FilesystemBucket;
 import io.flarestack.common.query.QueryEngine;
+import io.flarestack.common.testing.PprofFacts;
+import io.flarestack.common.testing.SharedTestData;
+import io.flarestack.common.testing.TreeFacts;
 import io.flarestack.storegateway.testing.PprofBlocks;
-import io.flarestack.storegateway.testing.TestData;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.RandomAccessFile;
 import java.nio.charset.StandardCharsets;
@@ -23,12 +24,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import java.util.TreeMap;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -41,8 +39,8 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class StoreGatewayTest {
   private static final String CPU = "process_cpu:cpu:nanoseconds:cpu:nanoseconds";
-  private static final Profile JAVA = TestData.pprof("pprof/pkg-pprof/profile_java");
-  private static final Profile GO = TestData.pprof("pprof/pkg-pprof/go.cpu.labels.pprof");
+  private static final Profile JAVA = SharedTestData.pprof("pprof/pkg-pprof/profile_java");
+  private static final Profile GO = SharedTestData.pprof("pprof/pkg-pprof/go.cpu.labels.pprof");
   private static final long T0 = 1_700_000_000_000L;
 
   @TempDir
@@ -86,26 +84,7 @@ class StoreGatewayTest {
         .setProfileTypeId(CPU).setStart(T0 - 1000).setEnd(T0 + 3_600_000).addAllBlocks(only);
     FunctionTree t = engine.mergeTree(gateway.sources("t", sel.getStart(), sel.getEnd(), only),
         MergeTreeRequest.newBuilder().setSelect(sel).build()).getTree();
-    CallTree tree = CallTree.fromProto(t);
-    Map<String, Long> out = new TreeMap<>();
-    for (int i = 0; i < tree.size(); i++) {
-      if (tree.self(i) == 0) {
-        continue;
-      }
-      List<String> path = new ArrayList<>();
-      for (int n = i; n > 0; n = tree.parent(n)) {
-        path.add(tree.name(n));
-      }
-      Collections.reverse(path);
-      out.merge(String.join(";", path), tree.self(i), Long::sum);
-    }
-    return out;
-  }
-
-  private static Map<String, Long> times(Map<String, Long> m, long k) {
-    Map<String, Long> out = new TreeMap<>();
-    m.forEach((s, v) -> out.put(s, v * k));
-    return out;
+    return TreeFacts.collapsed(t);
   }
 
   private double counter(String name) {
@@ -127,10 +106,10 @@ class StoreGatewayTest {
     assertThat(gateway.plan("t", 0, 0)).extracting(BlockRef::getId).containsExactlyInAnyOrder(java.ulid(), go.ulid());
     assertThat(gateway.plan("t", T0 + 500_000, T0 + 700_000)).extracting(BlockRef::getId).containsExactly(go.ulid());
     assertThat(gateway.plan("t", 0, 0)).allSatisfy(b -> assertThat(b.getSourcesList()).containsExactly(b.getId()));
-    assertThat(tree("{service_name=\"java-app\"}", List.of())).isEqualTo(times(TestData.collapse(JAVA, 0), 3));
-    assertThat(tree("{service_name=\"go-app\"}", List.of())).isEqualTo(times(TestData.collapse(GO, 1), 2));
+    assertThat(tree("{service_name=\"java-app\"}", List.of())).isEqualTo(PprofFacts.scaled(PprofFacts.collapsed(JAVA, 0), 3));
+    assertThat(tree("{service_name=\"go-app\"}", List.of())).isEqualTo(PprofFacts.scaled(PprofFacts.collapsed(GO, 1), 2));
     // The querier's plan names the blocks to read: only those are read.
-    assertThat(tree("{}", List.of(go.ulid()))).isEqualTo(times(TestData.collapse(GO, 1), 2));
+    assertThat(tree("{}", List.of(go.ulid()))).isEqualTo(PprofFacts.scaled(PprofFacts.collapsed(GO, 1), 2));
     assertThat(engine.labelValues(gateway.sources("t", 0, 0, List.of()),
         LabelValuesRequest.newBuilder().setName("service_name").build()).getNamesList())
         .containsExactly("go-app", "java-app");
@@ -139,7 +118,7 @@ class StoreGatewayTest {
     bucket.upload("t/" + half.ulid() + "/meta.json", Files.readAllBytes(work.resolve("half").resolve("meta.json")));
     assertThat(gateway.sync("test")).isTrue();
     assertThat(gateway.plan("t", 0, 0)).hasSize(3);
-    assertThat(tree("{service_name=\"java-app\"}", List.of())).isEqualTo(times(TestData.collapse(JAVA, 0), 4));
+    assertThat(tree("{service_name=\"java-app\"}", List.of())).isEqualTo(PprofFacts.scaled(PprofFacts.collapsed(JAVA, 0), 4));
     assertThat(counter("pyroscope.bucket.store.block.loads")).isEqualTo(3);
     assertThat(counter("pyroscope.bucket.store.block.load.failures")).isZero();
   }
@@ -169,11 +148,11 @@ class StoreGatewayTest {
     assertThat(counter("pyroscope.bucket.store.block.load.failures")).isEqualTo(1); // the meta.json, at sync
     assertThat(gateway.plan("t", 0, 0)).extracting(BlockRef::getId).doesNotContain(badMeta.ulid());
     // Queries skip the blocks they cannot read and answer from the others.
-    assertThat(tree("{service_name=\"java-app\"}", List.of())).isEqualTo(times(TestData.collapse(JAVA, 0), 2));
+    assertThat(tree("{service_name=\"java-app\"}", List.of())).isEqualTo(PprofFacts.scaled(PprofFacts.collapsed(JAVA, 0), 2));
     assertThat(counter("pyroscope.bucket.store.block.load.failures")).isEqualTo(4);
     // Found broken once, they are no longer offered to the querier.
     assertThat(gateway.plan("t", 0, 0)).extracting(BlockRef::getId).containsExactly(good.ulid());
-    assertThat(tree("{service_name=\"java-app\"}", List.of())).isEqualTo(times(TestData.collapse(JAVA, 0), 2));
+    assertThat(tree("{service_name=\"java-app\"}", List.of())).isEqualTo(PprofFacts.scaled(PprofFacts.collapsed(JAVA, 0), 2));
     assertThat(counter("pyroscope.bucket.store.block.load.failures")).isEqualTo(4);
   }
 
@@ -201,6 +180,6 @@ class StoreGatewayTest {
     List<BlockRef> plan = gateway.plan("t", 0, 0);
     assertThat(plan).extracting(BlockRef::getId).containsExactly(id);
     assertThat(plan.get(0).getSourcesList()).containsExactlyInAnyOrder(a.ulid(), b.ulid());
-    assertThat(tree("{}", List.of())).isEqualTo(times(TestData.collapse(JAVA, 0), 2));
+    assertThat(tree("{}", List.of())).isEqualTo(PprofFacts.scaled(PprofFacts.collapsed(JAVA, 0), 2));
   }
 }

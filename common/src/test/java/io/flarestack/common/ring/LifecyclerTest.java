@@ -8,6 +8,7 @@ import io.flarestack.api.ring.v1.InstanceDesc;
 import io.flarestack.api.ring.v1.InstanceState;
 import io.flarestack.api.ring.v1.RingDesc;
 import io.flarestack.common.ring.kv.InMemoryKvStore;
+import io.flarestack.common.testing.ManualClock;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.time.Instant;

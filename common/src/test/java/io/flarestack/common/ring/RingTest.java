@@ -9,6 +9,7 @@ import io.flarestack.api.ring.v1.InstanceState;
 import io.flarestack.common.errors.ErrorCode;
 import io.flarestack.common.errors.FlarestackException;
 import io.flarestack.common.ring.kv.InMemoryKvStore;
+import io.flarestack.common.testing.ManualClock;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;

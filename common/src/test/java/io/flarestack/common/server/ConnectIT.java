@@ -9,6 +9,7 @@ import io.flarestack.api.settings.v1.GetSettingsResponse;
 import io.flarestack.api.settings.v1.SetSettingsRequest;
 import io.flarestack.api.settings.v1.SetSettingsResponse;
 import io.flarestack.api.settings.v1.Setting;
+import io.flarestack.common.testing.SharedTestData;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.TimeUnit;
@@ -104,7 +105,7 @@ class ConnectIT {
     for (int i = 0; i < 40; i++) {
       Setting s = Setting.newBuilder().setName("gz-" + i).setValue("value number " + i + " ".repeat(40)).build();
       byte[] raw = SetSettingsRequest.newBuilder().setSetting(s).build().toByteArray();
-      HttpResponse<byte[]> set = http.post(t.uri(SET), "application/proto", Http.gzip(raw), "Content-Encoding", "gzip");
+      HttpResponse<byte[]> set = http.post(t.uri(SET), "application/proto", SharedTestData.gzip(raw), "Content-Encoding", "gzip");
       assertThat(set.statusCode()).isEqualTo(200);
       assertThat(SetSettingsResponse.parseFrom(set.body()).getSetting()).isEqualTo(s);
     }
@@ -117,7 +118,7 @@ class ConnectIT {
     assertThat(gz.statusCode()).isEqualTo(200);
     assertThat(gz.headers().firstValue("content-encoding")).hasValue("gzip");
     assertThat(gz.body().length).isLessThan(expected.getSerializedSize());
-    assertThat(GetSettingsResponse.parseFrom(Http.gunzip(gz.body()))).isEqualTo(expected);
+    assertThat(GetSettingsResponse.parseFrom(SharedTestData.gunzip(gz.body()))).isEqualTo(expected);
     assertThat(gz.headers().firstValueAsLong("content-length")).hasValue(gz.body().length);
 
     HttpResponse<byte[]> refused = http.post(t.uri(GET), "application/proto", new byte[0], "Accept-Encoding", "gzip;q=0");

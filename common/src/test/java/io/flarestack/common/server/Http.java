@@ -1,16 +1,10 @@
 package io.flarestack.common.server;
 
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
-import java.util.zip.GZIPInputStream;
-import java.util.zip.GZIPOutputStream;
 
 /** JDK HttpClient calls over HTTP/1.1, as Grafana's Connect clients send them. */
 final class Http {
@@ -46,23 +40,5 @@ final class Http {
 
   static String text(HttpResponse<byte[]> r) {
     return new String(r.body(), java.nio.charset.StandardCharsets.UTF_8);
-  }
-
-  static byte[] gzip(byte[] data) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    try (GZIPOutputStream gz = new GZIPOutputStream(out)) {
-      gz.write(data);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    return out.toByteArray();
-  }
-
-  static byte[] gunzip(byte[] data) {
-    try (GZIPInputStream in = new GZIPInputStream(new ByteArrayInputStream(data))) {
-      return in.readAllBytes();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
   }
 }

@@ -9,15 +9,15 @@ import io.flarestack.api.ingester.v1.ProfileSeries;
 import io.flarestack.common.limits.Limits;
 import io.flarestack.common.limits.TenantLimits;
 import io.flarestack.common.server.http.HttpResponse;
+import io.flarestack.common.testing.PprofFacts;
+import io.flarestack.common.testing.SharedTestData;
 import io.flarestack.distributor.Distributor;
 import io.flarestack.distributor.DistributorConfig;
 import io.flarestack.distributor.ingest.jfr.JfrConfig;
 import io.flarestack.distributor.ingest.jfr.JfrIngest;
 import io.flarestack.distributor.testing.HttpRequests;
-import io.flarestack.distributor.testing.MutableClock;
-import io.flarestack.distributor.testing.Pprofs;
+import io.flarestack.common.testing.ManualClock;
 import io.flarestack.distributor.testing.RecordingWriter;
-import io.flarestack.distributor.testing.TestData;
 import io.flarestack.distributor.testing.TestScheduler;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
@@ -37,7 +37,7 @@ class IngestHandlerTest {
   private static final String BOUNDARY = "b0undary-42";
   private static final String MULTIPART = "multipart/form-data; boundary=" + BOUNDARY;
 
-  private final MutableClock clock = new MutableClock(Instant.parse("2026-11-24T01:00:00Z"));
+  private final ManualClock clock = new ManualClock(Instant.parse("2026-11-24T01:00:00Z"));
   private final RecordingWriter writer = new RecordingWriter();
   private Distributor distributor;
   private IngestHandler handler;
@@ -90,7 +90,7 @@ class IngestHandlerTest {
   @Test
   void foldedKafkaCpuBecomesNanosecondsOfProcessCpu() throws Exception {
     start();
-    String text = TestData.text("folded/cortex-dev-01__kafka-0__cpu__0.cpu.folded");
+    String text = SharedTestData.text("folded/cortex-dev-01__kafka-0__cpu__0.cpu.folded");
     Map<String, Long> expected = foldedFile(text, 10_000_000L);
     assertThat(expected).hasSize(316);
     assertThat(expected.values().stream().mapToLong(Long::longValue).sum()).isEqualTo(4_780_000_000L);
@@ -103,12 +103,12 @@ class IngestHandlerTest {
     assertThat(RecordingWriter.labels(s)).containsExactlyEntriesOf(new TreeMap<>(Map.of("__delta__", "false",
         "__name__", "process_cpu", "pyroscope_spy", "unknown", "service_name", "kafka.app")));
     Profile p = s.getProfiles(0).getProfile();
-    assertThat(Pprofs.profileTypes("process_cpu", p)).containsExactly("process_cpu:cpu:nanoseconds:cpu:nanoseconds");
+    assertThat(PprofFacts.profileTypes("process_cpu", p)).containsExactly("process_cpu:cpu:nanoseconds:cpu:nanoseconds");
     assertThat(p.getPeriod()).isEqualTo(10_000_000L);
     assertThat(p.getSampleCount()).isEqualTo(316);
     assertThat(p.getMappingCount()).isEqualTo(1);
-    assertThat(Pprofs.totals(p)).containsExactly(Map.entry("cpu", 4_780_000_000L));
-    assertThat(Pprofs.collapsed(p, 0)).isEqualTo(expected);
+    assertThat(PprofFacts.totals(p)).containsExactly(Map.entry("cpu", 4_780_000_000L));
+    assertThat(PprofFacts.collapsed(p, 0)).isEqualTo(expected);
   }
 
   @Test
@@ -124,8 +124,8 @@ class IngestHandlerTest {
     assertThat(RecordingWriter.labels(s)).containsExactlyEntriesOf(new TreeMap<>(Map.of("__delta__", "false",
         "__name__", "process_cpu", "env", "prod", "pyroscope_spy", "custom", "service_name", "checkout")));
     Profile p = s.getProfiles(0).getProfile();
-    assertThat(Pprofs.profileTypes("process_cpu", p)).containsExactly("process_cpu:cpu:nanoseconds:cpu:nanoseconds");
-    assertThat(Pprofs.collapsed(p, 0)).containsExactlyInAnyOrderEntriesOf(
+    assertThat(PprofFacts.profileTypes("process_cpu", p)).containsExactly("process_cpu:cpu:nanoseconds:cpu:nanoseconds");
+    assertThat(PprofFacts.collapsed(p, 0)).containsExactlyInAnyOrderEntriesOf(
         Map.of("main;handler;encode", 300_000_000L, "main;gc", 100_000_000L));
     assertThat(p.getTimeNanos()).isEqualTo(1_700_000_000_000_000_000L);
     assertThat(p.getDurationNanos()).isEqualTo(10_000_000_000L);
@@ -143,14 +143,14 @@ class IngestHandlerTest {
         "__name__", "wall", "app_name", "my-app", "env", "\"prod\"", "pyroscope_spy", "unknown",
         "service_name", "real")));
     Profile p = s.getProfiles(0).getProfile();
-    assertThat(Pprofs.profileTypes("wall", p)).containsExactly("wall:samples:count::");
-    assertThat(Pprofs.collapsed(p, 0)).containsExactly(Map.entry("a;b", 3L));
+    assertThat(PprofFacts.profileTypes("wall", p)).containsExactly("wall:samples:count::");
+    assertThat(PprofFacts.collapsed(p, 0)).containsExactly(Map.entry("a;b", 3L));
   }
 
   @Test
   void capturedJavaAgent0115CollapsedUpload() throws Exception {
     JsonNode req = json("captured/java-agent-0.11.5/collapsed-itimer.request.json");
-    byte[] body = TestData.bytes("captured/java-agent-0.11.5/collapsed-itimer.body");
+    byte[] body = SharedTestData.bytes("captured/java-agent-0.11.5/collapsed-itimer.body");
     clock.set(Instant.ofEpochSecond(1_795_480_490));
     start();
     Map<String, Long> expected = foldedFile(new String(body, StandardCharsets.UTF_8), 10_000_000L);
@@ -163,8 +163,8 @@ class IngestHandlerTest {
     assertThat(RecordingWriter.labels(s)).containsExactlyEntriesOf(new TreeMap<>(Map.of("__delta__", "false",
         "__name__", "process_cpu", "pyroscope_spy", "javaspy", "service_name", "ver.app")));
     Profile p = s.getProfiles(0).getProfile();
-    assertThat(Pprofs.profileTypes("process_cpu", p)).containsExactly("process_cpu:cpu:nanoseconds:cpu:nanoseconds");
-    assertThat(Pprofs.collapsed(p, 0)).isEqualTo(expected);
+    assertThat(PprofFacts.profileTypes("process_cpu", p)).containsExactly("process_cpu:cpu:nanoseconds:cpu:nanoseconds");
+    assertThat(PprofFacts.collapsed(p, 0)).isEqualTo(expected);
     assertThat(p.getTimeNanos()).isEqualTo(1_795_480_480_000_000_000L);
     assertThat(p.getDurationNanos()).isEqualTo(5_000_000_000L);
   }
@@ -176,8 +176,8 @@ class IngestHandlerTest {
     for (String name : List.of("wall-cpu-pprof", "heap-pprof")) {
       writer.writes().clear();
       JsonNode req = json("captured/nodejs-0.6.4/" + name + ".request.json");
-      byte[] body = TestData.bytes("captured/nodejs-0.6.4/" + name + ".body");
-      Profile input = Pprofs.parse(body);
+      byte[] body = SharedTestData.bytes("captured/nodejs-0.6.4/" + name + ".body");
+      Profile input = PprofFacts.parse(body);
 
       HttpResponse r = post(req.get("raw_query").asText(), body, "Content-Type", "application/octet-stream",
           "X-Scope-OrgID", "tenant-n");
@@ -193,19 +193,19 @@ class IngestHandlerTest {
             .containsEntry("otel.scope.name", "com.grafana.pyroscope/nodejs")
             .containsEntry("process.runtime.version", "20.20.2");
         Profile p = s.getProfiles(0).getProfile();
-        types.addAll(Pprofs.profileTypes(metric, p));
-        Pprofs.totals(p).forEach((k, v) -> totals.merge(k, v, Long::sum));
+        types.addAll(PprofFacts.profileTypes(metric, p));
+        PprofFacts.totals(p).forEach((k, v) -> totals.merge(k, v, Long::sum));
       }
       assertThat(writer.writes()).allSatisfy(w -> assertThat(w.tenant()).isEqualTo("tenant-n"));
       // the client's sampleRate=17 is wrong and must not change anything: values are the input's
-      assertThat(totals).isEqualTo(Pprofs.totals(input));
-      assertThat(types).containsExactlyInAnyOrderElementsOf(Pprofs.profileTypes(metric, input));
+      assertThat(totals).isEqualTo(PprofFacts.totals(input));
+      assertThat(types).containsExactlyInAnyOrderElementsOf(PprofFacts.profileTypes(metric, input));
     }
     // the wall profile carries the vehicle sample label: one series per vehicle and one without
     Set<String> vehicles = new HashSet<>();
     writer.writes().clear();
     post(json("captured/nodejs-0.6.4/wall-cpu-pprof.request.json").get("raw_query").asText(),
-        TestData.bytes("captured/nodejs-0.6.4/wall-cpu-pprof.body"), "X-Scope-OrgID", "tenant-n");
+        SharedTestData.bytes("captured/nodejs-0.6.4/wall-cpu-pprof.body"), "X-Scope-OrgID", "tenant-n");
     for (ProfileSeries s : writer.series()) {
       vehicles.add(RecordingWriter.labels(s).getOrDefault("vehicle", ""));
     }
@@ -214,8 +214,8 @@ class IngestHandlerTest {
 
   @Test
   void multipartPprofFromTheGoSdk() throws Exception {
-    byte[] cpu = TestData.bytes(O + "cpu.pb.gz");
-    clock.set(Instant.ofEpochSecond(Pprofs.parse(cpu).getTimeNanos() / 1_000_000_000L + 10));
+    byte[] cpu = SharedTestData.bytes(O + "cpu.pb.gz");
+    clock.set(Instant.ofEpochSecond(PprofFacts.parse(cpu).getTimeNanos() / 1_000_000_000L + 10));
     start();
     byte[] body = HttpRequests.multipart(BOUNDARY, new Object[] {"profile", "profile.pprof", cpu});
 
@@ -227,18 +227,18 @@ class IngestHandlerTest {
     assertThat(RecordingWriter.labels(s)).containsExactlyEntriesOf(new TreeMap<>(Map.of("__delta__", "false",
         "__name__", "process_cpu", "env", "staging", "pyroscope_spy", "gospy", "service_name", "app")));
     Profile p = s.getProfiles(0).getProfile();
-    assertThat(Pprofs.profileTypes("process_cpu", p)).containsExactly("process_cpu:samples:count:cpu:nanoseconds",
+    assertThat(PprofFacts.profileTypes("process_cpu", p)).containsExactly("process_cpu:samples:count:cpu:nanoseconds",
         "process_cpu:cpu:nanoseconds:cpu:nanoseconds");
-    assertThat(Pprofs.totals(p)).isEqualTo(Pprofs.totals(Pprofs.parse(cpu)));
+    assertThat(PprofFacts.totals(p)).isEqualTo(PprofFacts.totals(PprofFacts.parse(cpu)));
   }
 
   @Test
   void sampleTypeConfigDecidesTheProfileName() throws Exception {
-    byte[] req3 = TestData.bytes(O + "req_3.pprof");
-    clock.set(Instant.ofEpochSecond(Pprofs.parse(req3).getTimeNanos() / 1_000_000_000L + 10));
+    byte[] req3 = SharedTestData.bytes(O + "req_3.pprof");
+    clock.set(Instant.ofEpochSecond(PprofFacts.parse(req3).getTimeNanos() / 1_000_000_000L + 10));
     start();
     byte[] withConfig = HttpRequests.multipart(BOUNDARY, new Object[] {"profile", "profile.pprof", req3},
-        new Object[] {"sample_type_config", "sample_type_config.json", TestData.bytes(O + "req_3.st.json")});
+        new Object[] {"sample_type_config", "sample_type_config.json", SharedTestData.bytes(O + "req_3.st.json")});
     byte[] withoutConfig = HttpRequests.multipart(BOUNDARY, new Object[] {"profile", "profile.pprof", req3});
 
     assertThat(post("name=app", withConfig, "Content-Type", MULTIPART).status()).isEqualTo(200);
@@ -247,7 +247,7 @@ class IngestHandlerTest {
     List<ProfileSeries> series = writer.series();
     assertThat(series).hasSize(2);
     assertThat(RecordingWriter.labels(series.get(0))).containsEntry("__name__", "block");
-    assertThat(Pprofs.profileTypes("block", series.get(0).getProfiles(0).getProfile()))
+    assertThat(PprofFacts.profileTypes("block", series.get(0).getProfiles(0).getProfile()))
         .containsExactly("block:contentions:count:contentions:count", "block:delay:nanoseconds:contentions:count");
     // without a config, Pyroscope's defaults read "contentions" as mutex_count
     assertThat(RecordingWriter.labels(series.get(1))).containsEntry("__name__", "mutex");
@@ -256,26 +256,26 @@ class IngestHandlerTest {
   @Test
   void goroutineConfigAndDotnetRepairs() throws Exception {
     start();
-    byte[] req2 = HttpRequests.multipart(BOUNDARY, new Object[] {"profile", "p", TestData.bytes(O + "req_2.pprof")},
-        new Object[] {"sample_type_config", "c", TestData.bytes(O + "req_2.st.json")});
+    byte[] req2 = HttpRequests.multipart(BOUNDARY, new Object[] {"profile", "p", SharedTestData.bytes(O + "req_2.pprof")},
+        new Object[] {"sample_type_config", "c", SharedTestData.bytes(O + "req_2.st.json")});
     assertThat(post("name=app&from=now", req2, "Content-Type", MULTIPART).status()).isEqualTo(422);
     // req_2 is from 2023, outside the ingestion window: 422 on the pprof path. With the clock there it passes.
-    clock.set(Instant.ofEpochSecond(Pprofs.parse(TestData.bytes(O + "req_2.pprof")).getTimeNanos() / 1_000_000_000L));
+    clock.set(Instant.ofEpochSecond(PprofFacts.parse(SharedTestData.bytes(O + "req_2.pprof")).getTimeNanos() / 1_000_000_000L));
     assertThat(post("name=app", req2, "Content-Type", MULTIPART).status()).isEqualTo(200);
     assertThat(RecordingWriter.labels(writer.series().get(0))).containsEntry("__name__", "goroutines");
-    assertThat(Pprofs.profileTypes("goroutines", writer.profiles().get(0)))
+    assertThat(PprofFacts.profileTypes("goroutines", writer.profiles().get(0)))
         .containsExactly("goroutines:goroutine:count:goroutine:count");
 
     // dotnet-pprof-3 has only function ids 0 and '-' in sample types: Push refuses it, /ingest repairs it
     writer.writes().clear();
     byte[] dotnet = HttpRequests.multipart(BOUNDARY,
-        new Object[] {"profile", "p", TestData.bytes(O + "dotnet-pprof-3.pb.gz")},
-        new Object[] {"sample_type_config", "c", TestData.bytes(O + "dotnet-pprof-3.st.json")});
+        new Object[] {"profile", "p", SharedTestData.bytes(O + "dotnet-pprof-3.pb.gz")},
+        new Object[] {"sample_type_config", "c", SharedTestData.bytes(O + "dotnet-pprof-3.st.json")});
     HttpResponse r = post("name=dotnet.app&spyName=dotnetspy", dotnet, "Content-Type", MULTIPART);
     assertThat(r.status()).as(body(r)).isEqualTo(200);
     Set<String> types = new HashSet<>();
     for (Profile p : writer.profiles()) {
-      types.addAll(Pprofs.profileTypes("process_cpu", p));
+      types.addAll(PprofFacts.profileTypes("process_cpu", p));
     }
     assertThat(types).contains("process_cpu:cpu:nanoseconds::nanoseconds", "process_cpu:alloc_samples:count::nanoseconds",
         "process_cpu:alloc_size:bytes::nanoseconds");
@@ -286,16 +286,16 @@ class IngestHandlerTest {
     start();
     long from = clock.nanos() / 1_000_000_000L - 10;
     HttpResponse r = post("name=py.app&format=pprof&spyName=pyspy&from=" + from,
-        TestData.bytes(O + "pyspy-1.pb.gz"), "Content-Type", "binary/octet-stream");
+        SharedTestData.bytes(O + "pyspy-1.pb.gz"), "Content-Type", "binary/octet-stream");
 
     assertThat(r.status()).as(body(r)).isEqualTo(200);
     long total = 0;
     for (Profile p : writer.profiles()) {
       assertThat(p.getTimeNanos()).isEqualTo(from * 1_000_000_000L);
-      assertThat(Pprofs.profileTypes("process_cpu", p)).containsExactly("process_cpu:samples:count::milliseconds");
-      assertThat(Pprofs.collapsed(p, 0).keySet()).allSatisfy(stack -> assertThat(stack.split(";"))
+      assertThat(PprofFacts.profileTypes("process_cpu", p)).containsExactly("process_cpu:samples:count::milliseconds");
+      assertThat(PprofFacts.collapsed(p, 0).keySet()).allSatisfy(stack -> assertThat(stack.split(";"))
           .allSatisfy(frame -> assertThat(frame).contains(":-1 - ")));
-      total += Pprofs.totals(p).get("samples");
+      total += PprofFacts.totals(p).get("samples");
     }
     assertThat(total).isEqualTo(781L);
   }
@@ -303,7 +303,7 @@ class IngestHandlerTest {
   @Test
   void prevProfileIsAnUnsupportedClient() throws Exception {
     start();
-    byte[] cpu = TestData.bytes(O + "cpu.pb.gz");
+    byte[] cpu = SharedTestData.bytes(O + "cpu.pb.gz");
     byte[] body = HttpRequests.multipart(BOUNDARY, new Object[] {"profile", "profile.pprof", cpu},
         new Object[] {"prev_profile", "profile.pprof", cpu});
 
@@ -318,7 +318,7 @@ class IngestHandlerTest {
   void invalidUtf8IsUnprocessableOnIngest() throws Exception {
     start();
     byte[] body = HttpRequests.multipart(BOUNDARY,
-        new Object[] {"profile", "profile.pprof", TestData.bytes(O + "invalid_utf8.pb.gz")});
+        new Object[] {"profile", "profile.pprof", SharedTestData.bytes(O + "invalid_utf8.pb.gz")});
 
     HttpResponse r = post("name=app", body, "Content-Type", MULTIPART);
 
@@ -342,7 +342,7 @@ class IngestHandlerTest {
   @Test
   void formatPprofDoesNotUnpackAMultipartBody() throws Exception {
     start();
-    byte[] body = HttpRequests.multipart(BOUNDARY, new Object[] {"profile", "p", TestData.bytes(O + "cpu.pb.gz")});
+    byte[] body = HttpRequests.multipart(BOUNDARY, new Object[] {"profile", "p", SharedTestData.bytes(O + "cpu.pb.gz")});
 
     HttpResponse r = post("name=app&format=pprof", body, "Content-Type", MULTIPART);
 
@@ -411,8 +411,8 @@ class IngestHandlerTest {
     assertThat(post("name=app.alloc_objects", "headerline\na;b 2\r\n\nc 5\n".getBytes(StandardCharsets.UTF_8)).status())
         .isEqualTo(200);
     Profile p = writer.profiles().get(0);
-    assertThat(Pprofs.profileTypes("memory", p)).containsExactly("memory:alloc_objects:count::");
-    assertThat(Pprofs.collapsed(p, 0)).containsExactlyInAnyOrderEntriesOf(Map.of("a;b", 2L, "c", 5L));
+    assertThat(PprofFacts.profileTypes("memory", p)).containsExactly("memory:alloc_objects:count::");
+    assertThat(PprofFacts.collapsed(p, 0)).containsExactlyInAnyOrderEntriesOf(Map.of("a;b", 2L, "c", 5L));
   }
 
   @Test
@@ -421,8 +421,8 @@ class IngestHandlerTest {
     assertThat(post("name=app.cpu&format=lines&sampleRate=0", "a;b\na;b\nc\n".getBytes(StandardCharsets.UTF_8)).status())
         .isEqualTo(200);
     Profile p = writer.profiles().get(0);
-    assertThat(Pprofs.profileTypes("process_cpu", p)).containsExactly("process_cpu:samples:count::");
-    assertThat(Pprofs.collapsed(p, 0)).containsExactlyInAnyOrderEntriesOf(Map.of("a;b", 2L, "c", 1L));
+    assertThat(PprofFacts.profileTypes("process_cpu", p)).containsExactly("process_cpu:samples:count::");
+    assertThat(PprofFacts.collapsed(p, 0)).containsExactlyInAnyOrderEntriesOf(Map.of("a;b", 2L, "c", 1L));
   }
 
   @Test
@@ -440,7 +440,7 @@ class IngestHandlerTest {
     assertThat(post("name=app.itimer&sampleRate=250", "a 3\n".getBytes(StandardCharsets.UTF_8)).status()).isEqualTo(200);
     Profile p = writer.profiles().get(0);
     assertThat(p.getPeriod()).isEqualTo(4_000_000L);
-    assertThat(Pprofs.collapsed(p, 0)).containsExactly(Map.entry("a", 12_000_000L));
+    assertThat(PprofFacts.collapsed(p, 0)).containsExactly(Map.entry("a", 12_000_000L));
   }
 
   @Test
@@ -483,14 +483,14 @@ class IngestHandlerTest {
         d.maxProfileStacktraceSampleLabels(), d.maxProfileStacktraceDepth(), d.maxProfileSymbolValueLength(),
         d.rejectOlderThan(), d.rejectNewerThan(), d.maxQueryLookback(), d.maxQueryLength(), d.maxFlameGraphNodesDefault(),
         d.maxFlameGraphNodesMax()));
-    String text = TestData.text("folded/cortex-dev-01__kafka-0__cpu__0.cpu.folded");
+    String text = SharedTestData.text("folded/cortex-dev-01__kafka-0__cpu__0.cpu.folded");
 
     HttpResponse folded = post("name=kafka.app.cpu", text.getBytes(StandardCharsets.UTF_8));
     assertThat(folded.status()).isEqualTo(429);
     assertThat(body(folded)).contains("\"code\":\"resource_exhausted\"");
 
-    clock.set(Instant.ofEpochSecond(Pprofs.parse(TestData.bytes(O + "cpu.pb.gz")).getTimeNanos() / 1_000_000_000L));
-    HttpResponse pprof = post("name=app&format=pprof", TestData.bytes(O + "cpu.pb.gz"));
+    clock.set(Instant.ofEpochSecond(PprofFacts.parse(SharedTestData.bytes(O + "cpu.pb.gz")).getTimeNanos() / 1_000_000_000L));
+    HttpResponse pprof = post("name=app&format=pprof", SharedTestData.bytes(O + "cpu.pb.gz"));
     assertThat(pprof.status()).isEqualTo(429);
     assertThat(writer.writes()).isEmpty();
   }
@@ -500,6 +500,6 @@ class IngestHandlerTest {
   }
 
   private static JsonNode json(String file) throws IOException {
-    return new ObjectMapper().readTree(TestData.bytes(file));
+    return new ObjectMapper().readTree(SharedTestData.bytes(file));
   }
 }

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.flarestack.common.errors.FlarestackException;
-import io.flarestack.distributor.testing.TestData;
+import io.flarestack.common.testing.SharedTestData;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -49,16 +49,16 @@ class MultipartTest {
 
   @Test
   void capturedJavaAgentBodySplitsIntoItsParts() {
-    byte[] body = TestData.bytes("captured/java-agent-2.9.2/jfr-cpu-alloc-lock-with-labels.multipart.body");
+    byte[] body = SharedTestData.bytes("captured/java-agent-2.9.2/jfr-cpu-alloc-lock-with-labels.multipart.body");
     String boundary = new String(body, 2, 36, StandardCharsets.ISO_8859_1); // okhttp uses a UUID
 
     List<Multipart.Part> parts = Multipart.parse(body, "multipart/form-data; boundary=" + boundary);
 
     assertThat(parts).extracting(Multipart.Part::name).containsExactly("jfr", "labels");
     assertThat(Multipart.file(parts, "jfr").data())
-        .isEqualTo(TestData.bytes("captured/java-agent-2.9.2/jfr-cpu-alloc-lock-with-labels.part-jfr.jfr.gz"));
+        .isEqualTo(SharedTestData.bytes("captured/java-agent-2.9.2/jfr-cpu-alloc-lock-with-labels.part-jfr.jfr.gz"));
     assertThat(Multipart.file(parts, "labels").data())
-        .isEqualTo(TestData.bytes("captured/java-agent-2.9.2/jfr-cpu-alloc-lock-with-labels.part-labels.pb.gz"));
+        .isEqualTo(SharedTestData.bytes("captured/java-agent-2.9.2/jfr-cpu-alloc-lock-with-labels.part-labels.pb.gz"));
   }
 
   @Test

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.flarestack.common.errors.FlarestackException;
-import io.flarestack.distributor.testing.TestData;
+import io.flarestack.common.testing.SharedTestData;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -25,13 +25,13 @@ class SampleTypeConfigTest {
 
   @Test
   void uploadedConfigRenamesSampleTypes() {
-    SampleTypeConfig block = SampleTypeConfig.parse(TestData.bytes("pprof/og-convert-pprof/req_3.st.json"));
+    SampleTypeConfig block = SampleTypeConfig.parse(SharedTestData.bytes("pprof/og-convert-pprof/req_3.st.json"));
     assertThat(block.metricName(List.of("contentions", "delay"))).isEqualTo("block");
-    SampleTypeConfig goroutines = SampleTypeConfig.parse(TestData.bytes("pprof/og-convert-pprof/req_2.st.json"));
+    SampleTypeConfig goroutines = SampleTypeConfig.parse(SharedTestData.bytes("pprof/og-convert-pprof/req_2.st.json"));
     assertThat(goroutines.metricName(List.of("goroutine"))).isEqualTo("goroutines");
-    SampleTypeConfig dotnet = SampleTypeConfig.parse(TestData.bytes("pprof/og-convert-pprof/dotnet-pprof-3.st.json"));
+    SampleTypeConfig dotnet = SampleTypeConfig.parse(SharedTestData.bytes("pprof/og-convert-pprof/dotnet-pprof-3.st.json"));
     assertThat(dotnet.has("inuse-space")).isEqualTo(
-        new String(TestData.bytes("pprof/og-convert-pprof/dotnet-pprof-3.st.json"), StandardCharsets.UTF_8)
+        new String(SharedTestData.bytes("pprof/og-convert-pprof/dotnet-pprof-3.st.json"), StandardCharsets.UTF_8)
             .contains("\"inuse-space\""));
   }
 

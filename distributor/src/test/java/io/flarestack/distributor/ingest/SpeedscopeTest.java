@@ -3,7 +3,7 @@ package io.flarestack.distributor.ingest;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.flarestack.distributor.testing.TestData;
+import io.flarestack.common.testing.SharedTestData;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
@@ -14,7 +14,7 @@ class SpeedscopeTest {
   void eventedProfileWeighsStacksByTimeOpen() {
     // simple.speedscope.json: a;b;c open 0-2 and 6-9, a;b;d 2-6, a;b alone 9-14 (Pyroscope's expectation
     // in units of 1/100: a;b 500, a;b;c 500, a;b;d 400).
-    List<Speedscope.Profile> ps = Speedscope.parse(TestData.bytes("speedscope/simple.speedscope.json"));
+    List<Speedscope.Profile> ps = Speedscope.parse(SharedTestData.bytes("speedscope/simple.speedscope.json"));
     assertThat(ps).hasSize(1);
     assertThat(ps.get(0).name()).isEqualTo("simple.txt");
     assertThat(ps.get(0).unit()).isEqualTo("none");
@@ -23,11 +23,11 @@ class SpeedscopeTest {
 
   @Test
   void sampledProfilesKeepTheirNamesAndDuplicatesMerge() {
-    List<Speedscope.Profile> two = Speedscope.parse(TestData.bytes("speedscope/two-sampled.speedscope.json"));
+    List<Speedscope.Profile> two = Speedscope.parse(SharedTestData.bytes("speedscope/two-sampled.speedscope.json"));
     assertThat(two).extracting(Speedscope.Profile::name).containsExactly("one", "two");
     assertThat(two.get(0).weights()).isEqualTo(Map.of("a;b;c", 5.0, "a;b;d", 4.0, "a;b", 5.0));
 
-    List<Speedscope.Profile> dup = Speedscope.parse(TestData.bytes("speedscope/duplicates.speedscope.json"));
+    List<Speedscope.Profile> dup = Speedscope.parse(SharedTestData.bytes("speedscope/duplicates.speedscope.json"));
     assertThat(dup).hasSize(1);
     assertThat(dup.get(0).weights()).isEqualTo(Map.of("a;b;c", 15.0, "a;b;d", 12.0, "a;b", 15.0));
   }

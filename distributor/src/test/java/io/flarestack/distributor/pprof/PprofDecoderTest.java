@@ -3,9 +3,9 @@ package io.flarestack.distributor.pprof;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.flarestack.common.testing.SharedTestData;
 import io.flarestack.distributor.DiscardException;
 import io.flarestack.distributor.DiscardReason;
-import io.flarestack.distributor.testing.TestData;
 import org.junit.jupiter.api.Test;
 
 class PprofDecoderTest {
@@ -14,21 +14,21 @@ class PprofDecoderTest {
 
   @Test
   void gzipIsDetectedByMagicBytesNotByName() {
-    byte[] gz = TestData.bytes(GZ);
-    byte[] raw = TestData.bytes(RAW);
+    byte[] gz = SharedTestData.bytes(GZ);
+    byte[] raw = SharedTestData.bytes(RAW);
     // the .pb.gz name of dotnet-pprof-3 is not gzip, the heap file without an extension is
-    assertThat(PprofDecoder.decode(TestData.bytes("pprof/og-convert-pprof/dotnet-pprof-3.pb.gz"), 0, Long.MAX_VALUE)
+    assertThat(PprofDecoder.decode(SharedTestData.bytes("pprof/og-convert-pprof/dotnet-pprof-3.pb.gz"), 0, Long.MAX_VALUE)
         .profile().getSampleCount()).isEqualTo(579);
-    assertThat(PprofDecoder.decode(gz, 0, Long.MAX_VALUE).decompressedSize()).isEqualTo(TestData.gunzipped(gz).length);
+    assertThat(PprofDecoder.decode(gz, 0, Long.MAX_VALUE).decompressedSize()).isEqualTo(SharedTestData.gunzipIfNeeded(gz).length);
     assertThat(PprofDecoder.decode(raw, 0, Long.MAX_VALUE).decompressedSize()).isEqualTo(raw.length);
-    assertThat(PprofDecoder.decode(TestData.gzip(raw), 0, Long.MAX_VALUE).profile())
+    assertThat(PprofDecoder.decode(SharedTestData.gzip(raw), 0, Long.MAX_VALUE).profile())
         .isEqualTo(PprofDecoder.decode(raw, 0, Long.MAX_VALUE).profile());
   }
 
   @Test
   void theExactLimitPassesOneByteMoreDoesNot() {
-    byte[] raw = TestData.gunzipped(TestData.bytes(GZ));
-    byte[] gz = TestData.gzip(raw);
+    byte[] raw = SharedTestData.gunzipIfNeeded(SharedTestData.bytes(GZ));
+    byte[] gz = SharedTestData.gzip(raw);
     assertThat(PprofDecoder.decode(gz, raw.length, Long.MAX_VALUE).decompressedSize()).isEqualTo(raw.length);
     assertThatThrownBy(() -> PprofDecoder.decode(gz, raw.length - 1, Long.MAX_VALUE))
         .isInstanceOfSatisfying(DiscardException.class,
@@ -40,8 +40,8 @@ class PprofDecoderTest {
 
   @Test
   void theRemainingBodyBudgetHasItsOwnReason() {
-    byte[] raw = TestData.gunzipped(TestData.bytes(GZ));
-    assertThatThrownBy(() -> PprofDecoder.decode(TestData.gzip(raw), 4 << 20, 100))
+    byte[] raw = SharedTestData.gunzipIfNeeded(SharedTestData.bytes(GZ));
+    assertThatThrownBy(() -> PprofDecoder.decode(SharedTestData.gzip(raw), 4 << 20, 100))
         .isInstanceOfSatisfying(DiscardException.class,
             e -> assertThat(e.reason()).isEqualTo(DiscardReason.BODY_SIZE_LIMIT))
         .hasMessageContaining("ingestion_body_limit").hasMessageContaining("remaining for this profile: 100");
@@ -49,7 +49,7 @@ class PprofDecoderTest {
 
   @Test
   void aBombCostsAtMostTheLimit() {
-    byte[] bomb = TestData.gzip(new byte[32 << 20]);
+    byte[] bomb = SharedTestData.gzip(new byte[32 << 20]);
     assertThat(bomb.length).isLessThan(64 << 10);
     assertThatThrownBy(() -> PprofDecoder.decode(bomb, 1 << 20, Long.MAX_VALUE))
         .hasMessageContaining("more than 1048576 bytes after gzip decompression");

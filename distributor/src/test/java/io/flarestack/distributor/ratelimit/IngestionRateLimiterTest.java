@@ -2,13 +2,13 @@ package io.flarestack.distributor.ratelimit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.flarestack.distributor.testing.MutableClock;
+import io.flarestack.common.testing.ManualClock;
 import java.time.Duration;
 import java.time.Instant;
 import org.junit.jupiter.api.Test;
 
 class IngestionRateLimiterTest {
-  private final MutableClock clock = new MutableClock(Instant.parse("2026-01-01T00:00:00Z"));
+  private final ManualClock clock = new ManualClock(Instant.parse("2026-01-01T00:00:00Z"));
   private final IngestionRateLimiter limiter = new IngestionRateLimiter(clock);
 
   @Test

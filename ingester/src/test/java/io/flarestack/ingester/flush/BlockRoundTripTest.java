@@ -22,12 +22,13 @@ import io.flarestack.common.block.Ulid;
 import io.flarestack.common.model.Labels;
 import io.flarestack.common.query.ProfileSource;
 import io.flarestack.common.query.QueryEngine;
+import io.flarestack.common.testing.PprofFacts;
+import io.flarestack.common.testing.SharedTestData;
+import io.flarestack.common.testing.TreeFacts;
 import io.flarestack.ingester.head.Head;
 import io.flarestack.ingester.head.TenantHead;
 import io.flarestack.ingester.query.HeadSource;
-import io.flarestack.ingester.testing.Pprofs;
 import io.flarestack.ingester.testing.Requests;
-import io.flarestack.ingester.testing.TestData;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -46,12 +47,12 @@ import org.junit.jupiter.params.provider.MethodSource;
  * and metadata as messages), and the totals match the raw inputs.
  */
 class BlockRoundTripTest {
-  private static final Profile JAVA = TestData.pprof("pprof/pkg-pprof/profile_java");
-  private static final Profile GO_CPU = TestData.pprof("pprof/pkg-pprof/go.cpu.labels.pprof");
-  private static final Profile HEAP = TestData.pprof("pprof/pkg-pprof/heap");
-  private static final Profile PYTHON = TestData.pprof("pprof/pkg-pprof/profile_python");
-  private static final Profile SPANS = TestData.pprof("pprof/pkg-pprof/single_group_with_optional_span_id.pb.gz");
-  private static final Profile RUBY = TestData.pprof("pprof/pkg-pprof/profile_ruby");
+  private static final Profile JAVA = SharedTestData.pprof("pprof/pkg-pprof/profile_java");
+  private static final Profile GO_CPU = SharedTestData.pprof("pprof/pkg-pprof/go.cpu.labels.pprof");
+  private static final Profile HEAP = SharedTestData.pprof("pprof/pkg-pprof/heap");
+  private static final Profile PYTHON = SharedTestData.pprof("pprof/pkg-pprof/profile_python");
+  private static final Profile SPANS = SharedTestData.pprof("pprof/pkg-pprof/single_group_with_optional_span_id.pb.gz");
+  private static final Profile RUBY = SharedTestData.pprof("pprof/pkg-pprof/profile_ruby");
 
   @TempDir
   static Path dir;
@@ -122,12 +123,12 @@ class BlockRoundTripTest {
   void treesAndPprofsAreIdentical(String type) {
     for (String selector : List.of("{}", "{service_name=\"go-app\"}", "{service_name=~\"java.*\", pod=\"p1\"}")) {
       SelectProfilesRequest.Builder sel = select(selector, type, 0, 10_000);
-      var fromHead = Pprofs.collapse(engine.mergeTree(head(), tree(sel, 0)).getTree());
-      var fromBlock = Pprofs.collapse(engine.mergeTree(block(), tree(sel, 0)).getTree());
+      var fromHead = TreeFacts.collapsed(engine.mergeTree(head(), tree(sel, 0)).getTree());
+      var fromBlock = TreeFacts.collapsed(engine.mergeTree(block(), tree(sel, 0)).getTree());
       assertThat(fromBlock).as(type + " " + selector).isEqualTo(fromHead);
       Profile ph = engine.mergePprof(head(), pprof(sel, 0));
       Profile pb = engine.mergePprof(block(), pprof(sel, 0));
-      assertThat(Pprofs.collapse(pb, 0)).isEqualTo(Pprofs.collapse(ph, 0));
+      assertThat(PprofFacts.collapsed(pb, 0)).isEqualTo(PprofFacts.collapsed(ph, 0));
       assertThat(pb.getPeriod()).isEqualTo(ph.getPeriod());
       assertThat(pb.getTimeNanos()).isEqualTo(ph.getTimeNanos());
       assertThat(pb.getDurationNanos()).isEqualTo(ph.getDurationNanos());
@@ -136,17 +137,11 @@ class BlockRoundTripTest {
 
   @Test
   void totalsMatchTheRawInputs() {
-    long java = Pprofs.total(JAVA, 0);
+    long java = PprofFacts.total(JAVA, 0);
     var tree = engine.mergeTree(block(), tree(select("{service_name=\"java-app\"}",
         "process_cpu:cpu:nanoseconds:cpu:nanoseconds", 0, 10_000), 0)).getTree();
-    assertThat(Pprofs.total(tree)).isEqualTo(4 * java);
-    assertThat(Pprofs.collapse(tree)).isEqualTo(scaled(Pprofs.collapse(JAVA, 0), 4));
-  }
-
-  private static java.util.Map<String, Long> scaled(java.util.Map<String, Long> m, long k) {
-    java.util.Map<String, Long> out = new java.util.TreeMap<>();
-    m.forEach((s, v) -> out.put(s, v * k));
-    return out;
+    assertThat(TreeFacts.total(tree)).isEqualTo(4 * java);
+    assertThat(TreeFacts.collapsed(tree)).isEqualTo(PprofFacts.scaled(PprofFacts.collapsed(JAVA, 0), 4));
   }
 
   @Test
@@ -154,8 +149,8 @@ class BlockRoundTripTest {
     String type = "process_cpu:cpu:nanoseconds:cpu:nanoseconds";
     for (long[] range : new long[][] {{1000, 1000}, {1500, 3000}, {3999, 4000}, {4001, 9000}, {0, 999}}) {
       SelectProfilesRequest.Builder sel = select("{}", type, range[0], range[1]);
-      assertThat(Pprofs.collapse(engine.mergeTree(block(), tree(sel, 0)).getTree()))
-          .isEqualTo(Pprofs.collapse(engine.mergeTree(head(), tree(sel, 0)).getTree()));
+      assertThat(TreeFacts.collapsed(engine.mergeTree(block(), tree(sel, 0)).getTree()))
+          .isEqualTo(TreeFacts.collapsed(engine.mergeTree(head(), tree(sel, 0)).getTree()));
     }
   }
 
@@ -192,8 +187,8 @@ class BlockRoundTripTest {
     for (var t : all.getProfileTypesList()) {
       SelectProfilesRequest.Builder sel = select("{service_name=\"span-app\"}", t.getID(), 0, 10_000)
           .addSpanSelector("b11e9ef3d11fc1ea");
-      assertThat(Pprofs.collapse(engine.mergeTree(block(), tree(sel, 0)).getTree()))
-          .isEqualTo(Pprofs.collapse(engine.mergeTree(head(), tree(sel, 0)).getTree()));
+      assertThat(TreeFacts.collapsed(engine.mergeTree(block(), tree(sel, 0)).getTree()))
+          .isEqualTo(TreeFacts.collapsed(engine.mergeTree(head(), tree(sel, 0)).getTree()));
     }
     assertThat(p.getSampleCount()).isPositive();
     assertThat(type).isNotEmpty();

@@ -9,9 +9,9 @@ import io.flarestack.common.block.BlockMeta;
 import io.flarestack.common.block.BlockWriter;
 import io.flarestack.common.block.Ulid;
 import io.flarestack.common.model.Labels;
+import io.flarestack.common.testing.SharedTestData;
 import io.flarestack.ingester.head.Head;
 import io.flarestack.ingester.testing.Requests;
-import io.flarestack.ingester.testing.TestData;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Path;
 import java.util.List;
@@ -50,7 +50,7 @@ class BlockSizeTest {
   void anHourOfAFleetTakesAtMostFiveBytesPerSample() throws Exception {
     Head h = new Head(0, new SimpleMeterRegistry());
     Random r = new Random(42);
-    List<Profile> templates = FILES.stream().map(TestData::pprof).toList();
+    List<Profile> templates = FILES.stream().map(SharedTestData::pprof).toList();
     for (int i = 0; i < 240; i++) {
       for (int k = 0; k < templates.size(); k++) {
         Profile p = templates.get(k);
@@ -84,7 +84,7 @@ class BlockSizeTest {
     long samples = 0;
     for (String f : FILES) {
       Head h = new Head(0, new SimpleMeterRegistry());
-      h.append("t", Requests.push(series(labels(0, 0), TestData.pprof(f).toBuilder().setTimeNanos(1).build())));
+      h.append("t", Requests.push(series(labels(0, 0), SharedTestData.pprof(f).toBuilder().setTimeNanos(1).build())));
       BlockMeta m = write(h);
       System.out.printf("single profile %-42s %6d samples %7d bytes %7.2f bytes/sample (symbols %d)%n", f,
           m.stats().numSamples(), m.totalBytes(), m.totalBytes() / (double) m.stats().numSamples(),

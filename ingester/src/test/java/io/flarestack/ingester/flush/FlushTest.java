@@ -14,12 +14,13 @@ import io.flarestack.common.model.Labels;
 import io.flarestack.common.objstore.filesystem.FilesystemBucket;
 import io.flarestack.common.query.ProfileSource;
 import io.flarestack.common.query.QueryEngine;
+import io.flarestack.common.testing.PprofFacts;
+import io.flarestack.common.testing.SharedTestData;
+import io.flarestack.common.testing.TreeFacts;
 import io.flarestack.ingester.Ingester;
 import io.flarestack.ingester.IngesterConfig;
-import io.flarestack.ingester.testing.ManualClock;
-import io.flarestack.ingester.testing.Pprofs;
+import io.flarestack.common.testing.ManualClock;
 import io.flarestack.ingester.testing.Requests;
-import io.flarestack.ingester.testing.TestData;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -42,8 +43,8 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class FlushTest {
   private static final String CPU = "process_cpu:cpu:nanoseconds:cpu:nanoseconds";
-  private static final Profile JAVA = TestData.pprof("pprof/pkg-pprof/profile_java");
-  private static final Profile GO = TestData.pprof("pprof/pkg-pprof/go.cpu.labels.pprof");
+  private static final Profile JAVA = SharedTestData.pprof("pprof/pkg-pprof/profile_java");
+  private static final Profile GO = SharedTestData.pprof("pprof/pkg-pprof/go.cpu.labels.pprof");
   private static final long HOUR = Duration.ofHours(1).toNanos();
   private static final Instant BASE = Instant.ofEpochSecond(10 * 3600);
   private static final long BASE_NANOS = 10 * HOUR;
@@ -106,8 +107,8 @@ class FlushTest {
     long from = BASE_NANOS / 1_000_000;
     long to = from + 3 * 3_600_000;
     return new Answers(
-        Pprofs.collapse(engine.mergeTree(sources, tree(select("{}", CPU, from, to), 0)).getTree()),
-        Pprofs.collapse(engine.mergeTree(sources, tree(select("{service_name=\"java-app\"}", CPU, from, to), 0)).getTree()),
+        TreeFacts.collapsed(engine.mergeTree(sources, tree(select("{}", CPU, from, to), 0)).getTree()),
+        TreeFacts.collapsed(engine.mergeTree(sources, tree(select("{service_name=\"java-app\"}", CPU, from, to), 0)).getTree()),
         engine.selectSeries(sources, Requests.series(select("{}", CPU, from, to), 600_000, "service_name")),
         engine.series(sources, SeriesRequest.newBuilder().setStart(from).setEnd(to).build()));
   }
@@ -140,7 +141,7 @@ class FlushTest {
   void endedWindowsBecomeUploadedBlocksAndTheirSegmentsGo() throws Exception {
     pushTwoWindows();
     Answers before = answers();
-    assertThat(Pprofs.total(JAVA, 0) * 10).isEqualTo(before.javaTree().values().stream().mapToLong(Long::longValue).sum());
+    assertThat(PprofFacts.total(JAVA, 0) * 10).isEqualTo(before.javaTree().values().stream().mapToLong(Long::longValue).sum());
     int segmentsBefore = walSegments().size();
     assertThat(segmentsBefore).isGreaterThan(4);
 
@@ -195,7 +196,7 @@ class FlushTest {
     push("java-app", JAVA, BASE_NANOS + 5); // late, for the window already cut
     Answers before = answers();
     assertThat(before.javaTree().values().stream().mapToLong(Long::longValue).sum())
-        .isEqualTo(Pprofs.total(JAVA, 0) * 11);
+        .isEqualTo(PprofFacts.total(JAVA, 0) * 11);
     restart(); // cuts the late head and window 1 too
     assertThat(ingester.store().localBlockIds()).hasSize(3);
     assertThat(answers()).isEqualTo(before);
@@ -259,7 +260,7 @@ class FlushTest {
     assertThat(ingester.store().localBlockIds()).hasSize(1).doesNotContain(local.getParent().getFileName() + "/"
         + local.getFileName());
     Answers left = answers();
-    assertThat(left.javaTree().values().stream().mapToLong(Long::longValue).sum()).isEqualTo(Pprofs.total(JAVA, 0) * 5);
+    assertThat(left.javaTree().values().stream().mapToLong(Long::longValue).sum()).isEqualTo(PprofFacts.total(JAVA, 0) * 5);
   }
 
   @Test
@@ -270,6 +271,6 @@ class FlushTest {
     String block = uploadedBlocks().get(0).split("/")[1];
     Answers withoutWindow0 = answers(Set.of(block));
     assertThat(withoutWindow0.javaTree().values().stream().mapToLong(Long::longValue).sum())
-        .isEqualTo(Pprofs.total(JAVA, 0) * 5);
+        .isEqualTo(PprofFacts.total(JAVA, 0) * 5);
   }
 }

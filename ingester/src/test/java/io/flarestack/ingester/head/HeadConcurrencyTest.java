@@ -8,8 +8,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.flarestack.api.ingester.v1.FunctionTree;
 import io.flarestack.common.model.Labels;
+import io.flarestack.common.testing.PprofFacts;
+import io.flarestack.common.testing.TreeFacts;
 import io.flarestack.ingester.query.HeadQuerier;
-import io.flarestack.ingester.testing.Pprofs;
 import io.flarestack.ingester.testing.Requests;
 import io.flarestack.ingester.testing.TestPprof;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -83,12 +84,12 @@ class HeadConcurrencyTest {
             finalRound = writersLeft.get() == 0;
             TenantHead th = head.find("t"); // null until the first push: an empty answer
             FunctionTree t = querier.mergeTree(th, tree(select("{}", CPU, 0, 10_000), 0)).getTree();
-            long total = Pprofs.total(t);
+            long total = TreeFacts.total(t);
             assertThat(total % PROFILE_TOTAL).as("tree total %d", total).isZero();
             assertThat(total).isGreaterThanOrEqualTo(last).isLessThanOrEqualTo(WRITERS * PUSHES * PROFILE_TOTAL);
             // The tree is well formed and its root-first paths add up.
-            assertThat(Pprofs.collapse(t).values().stream().mapToLong(Long::longValue).sum()).isEqualTo(total);
-            long pprofTotal = Pprofs.total(querier.mergePprof(th, pprof(select("{}", CPU, 0, 10_000), 0)), 0);
+            assertThat(TreeFacts.collapsed(t).values().stream().mapToLong(Long::longValue).sum()).isEqualTo(total);
+            long pprofTotal = PprofFacts.total(querier.mergePprof(th, pprof(select("{}", CPU, 0, 10_000), 0)), 0);
             assertThat(pprofTotal % PROFILE_TOTAL).isZero();
             assertThat(pprofTotal).isGreaterThanOrEqualTo(total);
             last = total;
@@ -113,11 +114,11 @@ class HeadConcurrencyTest {
     TenantHead th = head.find("t");
     long expected = WRITERS * PUSHES * PROFILE_TOTAL;
     assertThat(observed).anyMatch(t -> t > 0 && t < expected);
-    assertThat(Pprofs.total(querier.mergeTree(th, tree(select("{}", CPU, 0, 10_000), 0)).getTree())).isEqualTo(expected);
+    assertThat(TreeFacts.total(querier.mergeTree(th, tree(select("{}", CPU, 0, 10_000), 0)).getTree())).isEqualTo(expected);
     assertThat(th.profileCount()).isEqualTo(WRITERS * PUSHES);
     assertThat(th.seriesCount()).isEqualTo(WRITERS * 7);
     for (int w = 0; w < WRITERS; w++) {
-      long perWriter = Pprofs.total(querier.mergeTree(th,
+      long perWriter = TreeFacts.total(querier.mergeTree(th,
           tree(select("{writer=\"w" + w + "\"}", CPU, 0, 10_000), 0)).getTree());
       assertThat(perWriter).isEqualTo(PUSHES * PROFILE_TOTAL);
     }

@@ -6,8 +6,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.flarestack.api.google.v1.Profile;
 import io.flarestack.common.metrics.PyroscopeNamingConvention;
 import io.flarestack.common.model.Labels;
+import io.flarestack.common.testing.SharedTestData;
 import io.flarestack.ingester.testing.Requests;
-import io.flarestack.ingester.testing.TestData;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.util.regex.Matcher;
@@ -27,7 +27,7 @@ class HeadMetricsTest {
 
   @Test
   void exportsPyroscopeHeadMetrics() {
-    Profile go = TestData.pprof("pprof/pkg-pprof/go.cpu.labels.pprof");
+    Profile go = SharedTestData.pprof("pprof/pkg-pprof/go.cpu.labels.pprof");
     Labels labels = Labels.of("__name__", "process_cpu", "service_name", "go-app");
     head.append("t1", Requests.push(series(labels, go)));
     head.append("t1", Requests.push(series(labels, go.toBuilder().setTimeNanos(go.getTimeNanos() + 1).build())));
@@ -60,7 +60,7 @@ class HeadMetricsTest {
   @Test
   void closingTheHeadRemovesTenantMeters() {
     head.append("t1", Requests.push(series(Labels.of("__name__", "process_cpu", "service_name", "x"),
-        TestData.pprof("pprof/pkg-pprof/profile_java"))));
+        SharedTestData.pprof("pprof/pkg-pprof/profile_java"))));
     head.close();
 
     assertThat(registry.scrape()).doesNotContain("tenant=\"t1\"");

@@ -14,10 +14,11 @@ import io.flarestack.api.ingester.v1.PartialPoint;
 import io.flarestack.api.ingester.v1.PartialSeries;
 import io.flarestack.api.ingester.v1.SelectProfilesRequest;
 import io.flarestack.common.model.Labels;
+import io.flarestack.common.testing.PprofFacts;
+import io.flarestack.common.testing.SharedTestData;
+import io.flarestack.common.testing.TreeFacts;
 import io.flarestack.ingester.query.HeadQuerier;
-import io.flarestack.ingester.testing.Pprofs;
 import io.flarestack.ingester.testing.Requests;
-import io.flarestack.ingester.testing.TestData;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.util.HashSet;
 import java.util.List;
@@ -33,9 +34,9 @@ import org.junit.jupiter.params.provider.MethodSource;
  * series and the pprof agree with sums and collapsed stacks computed straight from the input.
  */
 class HeadRealProfilesTest {
-  private static final Profile JAVA = TestData.pprof("pprof/pkg-pprof/profile_java");
-  private static final Profile GO_CPU = TestData.pprof("pprof/pkg-pprof/go.cpu.labels.pprof");
-  private static final Profile HEAP = TestData.pprof("pprof/pkg-pprof/heap");
+  private static final Profile JAVA = SharedTestData.pprof("pprof/pkg-pprof/profile_java");
+  private static final Profile GO_CPU = SharedTestData.pprof("pprof/pkg-pprof/go.cpu.labels.pprof");
+  private static final Profile HEAP = SharedTestData.pprof("pprof/pkg-pprof/heap");
 
   private static final HeadQuerier querier = new HeadQuerier();
   private static TenantHead head;
@@ -66,8 +67,8 @@ class HeadRealProfilesTest {
   void mergeTreeEqualsTheInput(String service, Profile input, int valueIndex, String type) {
     FunctionTree t = querier.mergeTree(head, tree(selectAll(service, type), 0)).getTree();
 
-    assertThat(Pprofs.total(t)).isEqualTo(Pprofs.total(input, valueIndex));
-    assertThat(Pprofs.collapse(t)).isEqualTo(Pprofs.collapse(input, valueIndex));
+    assertThat(TreeFacts.total(t)).isEqualTo(PprofFacts.total(input, valueIndex));
+    assertThat(TreeFacts.collapsed(t)).isEqualTo(PprofFacts.collapsed(input, valueIndex));
   }
 
   @ParameterizedTest(name = "{3} of {0}")
@@ -82,7 +83,7 @@ class HeadRealProfilesTest {
     PartialPoint point = out.get(0).getPoints(0);
     assertThat(out.get(0).getPointsList()).hasSize(1);
     assertThat(point.getTimestamp()).isEqualTo(ms);
-    assertThat(point.getSum()).isEqualTo((double) Pprofs.total(input, valueIndex));
+    assertThat(point.getSum()).isEqualTo((double) PprofFacts.total(input, valueIndex));
     assertThat(point.getCount()).isEqualTo(1);
   }
 
@@ -101,7 +102,7 @@ class HeadRealProfilesTest {
     assertThat(out.getPeriod()).isEqualTo(input.getPeriod());
     assertThat(out.getStringTable(0)).isEmpty();
     assertReferencesResolve(out);
-    assertThat(Pprofs.collapse(out, 0)).isEqualTo(Pprofs.collapse(input, valueIndex));
+    assertThat(PprofFacts.collapsed(out, 0)).isEqualTo(PprofFacts.collapsed(input, valueIndex));
   }
 
   private static SelectProfilesRequest.Builder selectAll(String service, String type) {

@@ -12,10 +12,10 @@ import io.flarestack.api.google.v1.Mapping;
 import io.flarestack.api.google.v1.Profile;
 import io.flarestack.api.google.v1.Sample;
 import io.flarestack.common.model.Labels;
+import io.flarestack.common.testing.PprofFacts;
+import io.flarestack.common.testing.SharedTestData;
 import io.flarestack.ingester.query.HeadQuerier;
-import io.flarestack.ingester.testing.Pprofs;
 import io.flarestack.ingester.testing.Requests;
-import io.flarestack.ingester.testing.TestData;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -33,7 +33,7 @@ class SymbolDedupTest {
 
   @Test
   void pushingTheSameProfileTwiceDoublesTotalsButNotSymbols() {
-    Profile java = TestData.pprof("pprof/pkg-pprof/profile_java");
+    Profile java = SharedTestData.pprof("pprof/pkg-pprof/profile_java");
     head.append("t", Requests.push(series(labels, java)));
     TenantHead th = head.find("t");
     PartitionView first = th.partitions().iterator().next().view();
@@ -60,12 +60,12 @@ class SymbolDedupTest {
     assertThat(th.profileCount()).isEqualTo(2);
     long total = new HeadQuerier().mergeTree(th, tree(select("{}", CPU, 0, Long.MAX_VALUE), 0)).getTree()
         .getSelfList().stream().mapToLong(Long::longValue).sum();
-    assertThat(total).isEqualTo(2 * Pprofs.total(java, 0));
+    assertThat(total).isEqualTo(2 * PprofFacts.total(java, 0));
   }
 
   @Test
   void servicesGetSeparatePartitions() {
-    Profile java = TestData.pprof("pprof/pkg-pprof/profile_java");
+    Profile java = SharedTestData.pprof("pprof/pkg-pprof/profile_java");
     head.append("t", Requests.push(series(labels, java),
         series(Labels.of("__name__", "process_cpu", "service_name", "other-app"), java)));
 

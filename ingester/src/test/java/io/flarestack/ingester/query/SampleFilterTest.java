@@ -15,9 +15,10 @@ import io.flarestack.api.ingester.v1.SelectProfilesRequest;
 import io.flarestack.common.errors.ErrorCode;
 import io.flarestack.common.errors.FlarestackException;
 import io.flarestack.common.model.Labels;
+import io.flarestack.common.testing.PprofFacts;
+import io.flarestack.common.testing.TreeFacts;
 import io.flarestack.ingester.head.Head;
 import io.flarestack.ingester.head.TenantHead;
-import io.flarestack.ingester.testing.Pprofs;
 import io.flarestack.ingester.testing.Requests;
 import io.flarestack.ingester.testing.TestPprof;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -54,7 +55,7 @@ class SampleFilterTest {
   }
 
   private Map<String, Long> treeOf(SelectProfilesRequest.Builder sel) {
-    return Pprofs.collapse(querier.mergeTree(head, tree(sel, 0)).getTree());
+    return TreeFacts.collapsed(querier.mergeTree(head, tree(sel, 0)).getTree());
   }
 
   @Test
@@ -118,7 +119,7 @@ class SampleFilterTest {
   void mergePprofHonoursTheCallSite() {
     Profile out = querier.mergePprof(head, pprof(withCallSite(all(), "main", "a"), 0));
 
-    assertThat(Pprofs.collapse(out, 0)).containsExactly(entry("main;a;b", 10L), entry("main;a;c", 20L));
+    assertThat(PprofFacts.collapsed(out, 0)).containsExactly(entry("main;a;b", 10L), entry("main;a;c", 20L));
     // Only what the two stacks reference: main, a, b, c.
     assertThat(out.getLocationCount()).isEqualTo(4);
     assertThat(out.getFunctionCount()).isEqualTo(4);
@@ -129,7 +130,7 @@ class SampleFilterTest {
   void mergePprofKeepsInlinedLinesAndAddresses() {
     Profile out = querier.mergePprof(head, pprof(all(), 0));
 
-    assertThat(Pprofs.collapse(out, 0)).containsExactly(
+    assertThat(PprofFacts.collapsed(out, 0)).containsExactly(
         entry("main;a;b", 10L), entry("main;a;c", 20L), entry("main;d", 42L), entry("main;x;y;0x1f00", 40L));
     // Samples that differ only by span come out as one sample per stack.
     assertThat(out.getSampleCount()).isEqualTo(4);
@@ -139,11 +140,11 @@ class SampleFilterTest {
   void nodeBudgetsPreserveTheTotal() {
     // Stack nodes by subtree total: main 112, x|y 40, 0x1f00 40, d 42, a 30, c 20, b 10.
     Profile out = querier.mergePprof(head, pprof(all(), 4));
-    assertThat(Pprofs.total(out, 0)).isEqualTo(112);
-    assertThat(Pprofs.collapse(out, 0)).containsExactly(
+    assertThat(PprofFacts.total(out, 0)).isEqualTo(112);
+    assertThat(PprofFacts.collapsed(out, 0)).containsExactly(
         entry("main;d", 42L), entry("main;other", 30L), entry("main;x;y;0x1f00", 40L));
 
-    Map<String, Long> t = Pprofs.collapse(querier.mergeTree(head, tree(all(), 3)).getTree());
+    Map<String, Long> t = TreeFacts.collapsed(querier.mergeTree(head, tree(all(), 3)).getTree());
     assertThat(t.values().stream().mapToLong(Long::longValue).sum()).isEqualTo(112);
     assertThat(t).containsEntry("main;d", 42L);
   }

@@ -11,9 +11,9 @@ import io.flarestack.api.ingester.v1.PartialSeries;
 import io.flarestack.common.errors.ErrorCode;
 import io.flarestack.common.errors.FlarestackException;
 import io.flarestack.common.model.Labels;
+import io.flarestack.common.testing.TreeFacts;
 import io.flarestack.ingester.head.Head;
 import io.flarestack.ingester.head.TenantHead;
-import io.flarestack.ingester.testing.Pprofs;
 import io.flarestack.ingester.testing.Requests;
 import io.flarestack.ingester.testing.TestPprof;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -53,7 +53,7 @@ class SelectionTest {
   }
 
   private long total(String selector, long start, long end) {
-    return Pprofs.total(querier.mergeTree(head, tree(select(selector, CPU, start, end), 0)).getTree());
+    return TreeFacts.total(querier.mergeTree(head, tree(select(selector, CPU, start, end), 0)).getTree());
   }
 
   @Test
@@ -76,7 +76,7 @@ class SelectionTest {
 
   @Test
   void theProfileTypeIsPartOfTheSelection() {
-    long memory = Pprofs.total(querier.mergeTree(head,
+    long memory = TreeFacts.total(querier.mergeTree(head,
         tree(select("{env=\"prod\"}", "memory:inuse_space:bytes::", 0, 10_000), 0)).getTree());
     assertThat(memory).isEqualTo(1000);
   }

@@ -10,7 +10,7 @@ import io.flarestack.api.ingester.v1.PushRequest;
 import io.flarestack.common.errors.ErrorCode;
 import io.flarestack.common.errors.FlarestackException;
 import io.flarestack.common.model.Labels;
-import io.flarestack.ingester.testing.TestData;
+import io.flarestack.common.testing.SharedTestData;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
 import java.io.RandomAccessFile;
@@ -30,8 +30,8 @@ class WalTest {
 
   private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
 
-  private static final Profile GO = TestData.pprof("pprof/pkg-pprof/go.cpu.labels.pprof");
-  private static final Profile JAVA = TestData.pprof("pprof/pkg-pprof/profile_java");
+  private static final Profile GO = SharedTestData.pprof("pprof/pkg-pprof/go.cpu.labels.pprof");
+  private static final Profile JAVA = SharedTestData.pprof("pprof/pkg-pprof/profile_java");
 
   private static WalRecord record(int i) {
     Profile p = (i % 2 == 0 ? GO : JAVA).toBuilder().setTimeNanos(1_000_000_000L * (i + 1)).build();

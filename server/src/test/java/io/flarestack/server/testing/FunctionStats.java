@@ -3,9 +3,7 @@ package io.flarestack.server.testing;
 import io.flarestack.api.google.v1.Location;
 import io.flarestack.api.google.v1.Profile;
 import io.flarestack.api.google.v1.Sample;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
+import io.flarestack.common.testing.PprofFacts;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
@@ -18,26 +16,6 @@ import java.util.Set;
  */
 public final class FunctionStats {
   private FunctionStats() {}
-
-  /** A shared testdata pprof, gunzipped when needed and parsed. */
-  public static Profile load(String relative) {
-    try {
-      return Profile.parseFrom(TestProfiles.gunzipIfNeeded(Files.readAllBytes(TestProfiles.testdata().resolve(relative))));
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-  }
-
-  /** The index of the sample type {@code type/unit}. */
-  public static int valueIndex(Profile p, String type, String unit) {
-    for (int i = 0; i < p.getSampleTypeCount(); i++) {
-      if (p.getStringTable((int) p.getSampleType(i).getType()).equals(type)
-          && p.getStringTable((int) p.getSampleType(i).getUnit()).equals(unit)) {
-        return i;
-      }
-    }
-    throw new IllegalArgumentException("no " + type + "/" + unit + " values");
-  }
 
   /** Self value per function name; functions with only zero self are left out. */
   public static Map<String, Long> selfByFunction(Profile p, int index) {
@@ -57,8 +35,7 @@ public final class FunctionStats {
 
   /** Every function on any stack with a non-zero value. */
   public static Set<String> allFunctions(Profile p, int index) {
-    Map<Long, Location> locations = new HashMap<>();
-    p.getLocationList().forEach(l -> locations.put(l.getId(), l));
+    Map<Long, Location> locations = PprofFacts.locations(p);
     Map<Long, String> functions = functionNames(p);
     Set<String> out = new HashSet<>();
     for (Sample s : p.getSampleList()) {

@@ -3,8 +3,9 @@ package io.flarestack.server.ui;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.flarestack.api.google.v1.Profile;
+import io.flarestack.common.testing.PprofFacts;
+import io.flarestack.common.testing.SharedTestData;
 import io.flarestack.server.testing.FunctionStats;
-import io.flarestack.server.testing.TestProfiles;
 import io.flarestack.server.testing.TestServer;
 import java.io.IOException;
 import java.net.URLEncoder;
@@ -48,15 +49,15 @@ class WebUiIT {
   @Test
   void browserShowsFlameGraphSearchDiffAndSharedUrls() throws Exception {
     long now = System.currentTimeMillis();
-    Profile java = FunctionStats.load("pprof/pkg-pprof/profile_java");
+    Profile java = SharedTestData.pprof("pprof/pkg-pprof/profile_java");
     push("java-app{env=e2e}", java, now - Duration.ofMinutes(20).toMillis());
     // Two Go CPU profiles of one service, half an hour apart: the diff page's default halves.
-    Profile before = FunctionStats.load("pprof/pkg-pprof/go.cpu.labels.pprof");
-    Profile after = FunctionStats.load("captured/go-1.19-runtime-pprof/cpu-with-labels.pb.gz");
+    Profile before = SharedTestData.pprof("pprof/pkg-pprof/go.cpu.labels.pprof");
+    Profile after = SharedTestData.pprof("captured/go-1.19-runtime-pprof/cpu-with-labels.pb.gz");
     push("go-app", before, now - Duration.ofMinutes(45).toMillis());
     push("go-app", after, now - Duration.ofMinutes(15).toMillis());
 
-    Map<String, Long> javaSelf = FunctionStats.selfByFunction(java, FunctionStats.valueIndex(java, "cpu", "nanoseconds"));
+    Map<String, Long> javaSelf = FunctionStats.selfByFunction(java, PprofFacts.sampleType(java, "cpu", "nanoseconds"));
     String top = javaSelf.entrySet().stream().max(Map.Entry.comparingByValue()).orElseThrow().getKey();
     long total = javaSelf.values().stream().mapToLong(Long::longValue).sum();
     assertThat(top).isEqualTo("java/io/UnixFileSystem.getNameMax0"); // as shared/testdata/README.md says
@@ -93,8 +94,8 @@ class WebUiIT {
 
   /** The first function by self value that one profile has and the other has nowhere. */
   private static String onlyIn(Profile p, Profile other) {
-    Map<String, Long> self = FunctionStats.selfByFunction(p, FunctionStats.valueIndex(p, "cpu", "nanoseconds"));
-    Set<String> elsewhere = FunctionStats.allFunctions(other, FunctionStats.valueIndex(other, "cpu", "nanoseconds"));
+    Map<String, Long> self = FunctionStats.selfByFunction(p, PprofFacts.sampleType(p, "cpu", "nanoseconds"));
+    Set<String> elsewhere = FunctionStats.allFunctions(other, PprofFacts.sampleType(other, "cpu", "nanoseconds"));
     return self.entrySet().stream().filter(e -> !elsewhere.contains(e.getKey()) && e.getValue() > 0)
         .max(Map.Entry.<String, Long>comparingByValue().thenComparing(Map.Entry.comparingByKey(Comparator.reverseOrder())))
         .orElseThrow().getKey();
@@ -102,7 +103,7 @@ class WebUiIT {
 
   private void push(String name, Profile profile, long atMillis) throws Exception {
     HttpResponse<byte[]> r = server.post("/ingest?format=pprof&name=" + URLEncoder.encode(name, StandardCharsets.UTF_8),
-        "application/octet-stream", TestProfiles.at(profile, atMillis * 1_000_000L).toByteArray());
+        "application/octet-stream", PprofFacts.withTime(profile, atMillis * 1_000_000L).toByteArray());
     assertThat(r.statusCode()).as("push %s: %s", name, TestServer.text(r)).isEqualTo(200);
   }
 

@@ -11,6 +11,7 @@ import io.flarestack.common.block.BlockWriter;
 import io.flarestack.common.model.Labels;
 import io.flarestack.common.query.ProfileRowView;
 import io.flarestack.common.query.Symbols;
+import io.flarestack.common.testing.PprofFacts;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -37,14 +38,8 @@ public final class PprofBlocks {
     String service = labels.getOrEmpty("service_name");
     Partition part = partitions.computeIfAbsent(service, s -> new Partition());
     int[] stacks = new int[p.getSampleCount()];
-    Map<Long, Location> locations = new HashMap<>();
-    for (Location l : p.getLocationList()) {
-      locations.put(l.getId(), l);
-    }
-    Map<Long, Function> functions = new HashMap<>();
-    for (Function f : p.getFunctionList()) {
-      functions.put(f.getId(), f);
-    }
+    Map<Long, Location> locations = PprofFacts.locations(p);
+    Map<Long, Function> functions = PprofFacts.functions(p);
     Map<Long, Mapping> mappings = new HashMap<>();
     for (Mapping m : p.getMappingList()) {
       mappings.put(m.getId(), m);
@@ -62,11 +57,7 @@ public final class PprofBlocks {
     }
     String name = labels.get("__name__");
     for (int t = 0; t < p.getSampleTypeCount(); t++) {
-      String type = name + ":" + p.getStringTable((int) p.getSampleType(t).getType()) + ":"
-          + p.getStringTable((int) p.getSampleType(t).getUnit()) + ":"
-          + (p.hasPeriodType() ? p.getStringTable((int) p.getPeriodType().getType()) : "") + ":"
-          + (p.hasPeriodType() ? p.getStringTable((int) p.getPeriodType().getUnit()) : "");
-      Labels l = labels.with("__profile_type__", type);
+      Labels l = labels.with("__profile_type__", PprofFacts.profileType(name, p, t));
       TreeMap<Integer, Long> byStack = new TreeMap<>();
       for (int i = 0; i < stacks.length; i++) {
         long v = p.getSample(i).getValue(t);

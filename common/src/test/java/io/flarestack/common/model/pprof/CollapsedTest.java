@@ -2,6 +2,7 @@ package io.flarestack.common.model.pprof;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.flarestack.common.testing.SharedTestData;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -19,7 +20,7 @@ class CollapsedTest {
         + " expected__jfr-pprof__dump1.process_cpu.all.0.txt"
   })
   void matchesTheReferenceTool(String file, int index, String expected) {
-    assertThat(Collapsed.collapsed(TestData.profile(file), index))
-        .containsExactlyElementsOf(TestData.expectedCollapsed(expected));
+    assertThat(Collapsed.collapsed(SharedTestData.pprof(file), index))
+        .containsExactlyElementsOf(ReferenceCollapsed.lines(expected));
   }
 }

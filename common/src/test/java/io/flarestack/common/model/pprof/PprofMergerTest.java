@@ -13,6 +13,8 @@ import io.flarestack.api.google.v1.Sample;
 import io.flarestack.api.google.v1.ValueType;
 import io.flarestack.common.errors.ErrorCode;
 import io.flarestack.common.errors.FlarestackException;
+import io.flarestack.common.testing.PprofFacts;
+import io.flarestack.common.testing.SharedTestData;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -39,11 +41,11 @@ class PprofMergerTest {
         + " expected__jfr-pprof__dump1.process_cpu.all.0.txt"
   })
   void mergingAProfileWithItselfDoublesEveryStack(String file, int index, String expected) {
-    Profile p = TestData.profile(file);
+    Profile p = SharedTestData.pprof(file);
     Profile merged = PprofMerger.merge(List.of(p, p));
     Map<String, Long> doubled = new HashMap<>();
-    TestData.toMap(TestData.expectedCollapsed(expected)).forEach((k, v) -> doubled.put(k, 2 * v));
-    assertThat(TestData.toMap(Collapsed.collapsed(merged, index))).isEqualTo(doubled);
+    ReferenceCollapsed.toMap(ReferenceCollapsed.lines(expected)).forEach((k, v) -> doubled.put(k, 2 * v));
+    assertThat(ReferenceCollapsed.toMap(Collapsed.collapsed(merged, index))).isEqualTo(doubled);
     assertValid(merged);
     // Identical samples collapse: twice the input never has more samples than the input alone.
     assertThat(merged.getSampleCount()).isEqualTo(PprofMerger.merge(List.of(p)).getSampleCount());
@@ -52,14 +54,14 @@ class PprofMergerTest {
 
   @Test
   void mergingTwoProfilesSumsTheirStacks() {
-    Profile a = TestData.profile(CPU0);
-    Profile b = TestData.profile(CPU1);
-    Map<String, Long> expected = new HashMap<>(TestData.toMap(Collapsed.collapsed(a, 0)));
-    TestData.toMap(Collapsed.collapsed(b, 0)).forEach((k, v) -> expected.merge(k, v, Long::sum));
+    Profile a = SharedTestData.pprof(CPU0);
+    Profile b = SharedTestData.pprof(CPU1);
+    Map<String, Long> expected = new HashMap<>(ReferenceCollapsed.toMap(Collapsed.collapsed(a, 0)));
+    ReferenceCollapsed.toMap(Collapsed.collapsed(b, 0)).forEach((k, v) -> expected.merge(k, v, Long::sum));
     Profile merged = PprofMerger.merge(List.of(a, b));
-    assertThat(TestData.toMap(Collapsed.collapsed(merged, 0))).isEqualTo(expected);
+    assertThat(ReferenceCollapsed.toMap(Collapsed.collapsed(merged, 0))).isEqualTo(expected);
     // README totals: 4.78 s + 6.13 s.
-    assertThat(total(merged, 0)).isEqualTo(4_780_000_000L + 6_130_000_000L);
+    assertThat(PprofFacts.total(merged, 0)).isEqualTo(4_780_000_000L + 6_130_000_000L);
     assertValid(merged);
     assertThat(merged.getStringTable((int) merged.getSampleType(0).getType())).isEqualTo("cpu");
     assertThat(merged.getStringTable((int) merged.getSampleType(0).getUnit())).isEqualTo("nanoseconds");
@@ -71,16 +73,16 @@ class PprofMergerTest {
     // dump1 threads 1, 3, 5, 7: 4.71 s + 1.68 s + 1.04 s + 2.15 s (README).
     PprofMerger m = new PprofMerger();
     for (String hash : List.of("2539015855607244867", "5571933481434853072", "16370823494798218517", "15666661103234080825")) {
-      m.add(TestData.profile(String.format(DUMP1_THREAD, hash)));
+      m.add(SharedTestData.pprof(String.format(DUMP1_THREAD, hash)));
     }
     Profile merged = m.build();
-    assertThat(total(merged, 0)).isEqualTo(9_580_000_000L);
+    assertThat(PprofFacts.total(merged, 0)).isEqualTo(9_580_000_000L);
     assertValid(merged);
   }
 
   @Test
   void serialisedOutputParsesBack() {
-    Profile merged = PprofMerger.merge(List.of(TestData.profile(CPU0), TestData.profile(CPU1)));
+    Profile merged = PprofMerger.merge(List.of(SharedTestData.pprof(CPU0), SharedTestData.pprof(CPU1)));
     Profile back = PprofReader.parse(merged.toByteArray(), 64L << 20);
     assertThat(back).isEqualTo(merged);
   }
@@ -145,8 +147,8 @@ class PprofMergerTest {
 
   @Test
   void incompatibleSampleTypesAreRejected() {
-    Profile cpu = TestData.profile(CPU0);
-    Profile two = TestData.profile("pprof/og-convert-pprof/cpu.pb.gz");
+    Profile cpu = SharedTestData.pprof(CPU0);
+    Profile two = SharedTestData.pprof("pprof/og-convert-pprof/cpu.pb.gz");
     PprofMerger m = new PprofMerger();
     m.add(cpu);
     assertThatThrownBy(() -> m.add(two))
@@ -187,14 +189,6 @@ class PprofMergerTest {
 
   private static Label label(long key, long str) {
     return Label.newBuilder().setKey(key).setStr(str).build();
-  }
-
-  private static long total(Profile p, int index) {
-    long t = 0;
-    for (Sample s : p.getSampleList()) {
-      t += s.getValue(index);
-    }
-    return t;
   }
 
   /** string_table[0] == "", ids dense and 1-based, every reference resolves. */

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.flarestack.api.google.v1.Profile;
 import io.flarestack.common.errors.ErrorCode;
 import io.flarestack.common.errors.FlarestackException;
+import io.flarestack.common.testing.SharedTestData;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.util.Arrays;
@@ -18,8 +19,8 @@ class PprofReaderTest {
   @Test
   void rawAndGzippedGiveTheSameProfile() {
     // The README: heap.pb is raw, heap.pb.gz the same profile gzipped.
-    byte[] raw = TestData.bytes("pprof/og-convert-pprof/heap.pb");
-    byte[] gz = TestData.bytes("pprof/og-convert-pprof/heap.pb.gz");
+    byte[] raw = SharedTestData.bytes("pprof/og-convert-pprof/heap.pb");
+    byte[] gz = SharedTestData.bytes("pprof/og-convert-pprof/heap.pb.gz");
     assertThat(PprofReader.isGzip(raw)).isFalse();
     assertThat(PprofReader.isGzip(gz)).isTrue();
     Profile a = PprofReader.parse(raw, LIMIT);
@@ -31,15 +32,15 @@ class PprofReaderTest {
   @Test
   void gzipIsSniffedNotNamed() {
     // "heap" has no extension and is gzipped; dotnet-pprof-3.pb.gz is raw despite its name.
-    assertThat(PprofReader.parse(TestData.bytes("pprof/pkg-pprof/heap"), LIMIT).getSampleCount()).isEqualTo(11951);
-    assertThat(PprofReader.parse(TestData.bytes("pprof/og-convert-pprof/dotnet-pprof-3.pb.gz"), LIMIT).getSampleCount())
+    assertThat(PprofReader.parse(SharedTestData.bytes("pprof/pkg-pprof/heap"), LIMIT).getSampleCount()).isEqualTo(11951);
+    assertThat(PprofReader.parse(SharedTestData.bytes("pprof/og-convert-pprof/dotnet-pprof-3.pb.gz"), LIMIT).getSampleCount())
         .isEqualTo(579);
   }
 
   @Test
   void decompressedSizeIsBounded() throws IOException {
-    byte[] gz = TestData.bytes("pprof/og-convert-pprof/heap.pb.gz");
-    int rawSize = TestData.bytes("pprof/og-convert-pprof/heap.pb").length;
+    byte[] gz = SharedTestData.bytes("pprof/og-convert-pprof/heap.pb.gz");
+    int rawSize = SharedTestData.bytes("pprof/og-convert-pprof/heap.pb").length;
     assertThat(PprofReader.parse(gz, rawSize).getSampleCount()).isEqualTo(1150);
     assertThatThrownBy(() -> PprofReader.parse(gz, rawSize - 1))
         .isInstanceOfSatisfying(FlarestackException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.INVALID_ARGUMENT))
@@ -53,13 +54,13 @@ class PprofReaderTest {
       }
     }
     assertThatThrownBy(() -> PprofReader.parse(out.toByteArray(), 1 << 20)).hasMessageContaining("limit of 1048576 bytes");
-    byte[] raw = TestData.bytes("pprof/og-convert-pprof/heap.pb");
+    byte[] raw = SharedTestData.bytes("pprof/og-convert-pprof/heap.pb");
     assertThatThrownBy(() -> PprofReader.parse(raw, 100)).hasMessageContaining("limit of 100 bytes");
   }
 
   @Test
   void corruptInputIsInvalidArgument() {
-    byte[] gz = TestData.bytes("pprof/og-convert-pprof/heap.pb.gz");
+    byte[] gz = SharedTestData.bytes("pprof/og-convert-pprof/heap.pb.gz");
     assertThatThrownBy(() -> PprofReader.parse(Arrays.copyOf(gz, gz.length / 2), LIMIT))
         .isInstanceOfSatisfying(FlarestackException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.INVALID_ARGUMENT))
         .hasMessageStartingWith("invalid pprof: gzip");
@@ -71,7 +72,7 @@ class PprofReaderTest {
   @Test
   void invalidUtf8StringsAreRejected() {
     // Pyroscope answers Push of this file with 400.
-    assertThatThrownBy(() -> PprofReader.parse(TestData.bytes("pprof/og-convert-pprof/invalid_utf8.pb.gz"), LIMIT))
+    assertThatThrownBy(() -> PprofReader.parse(SharedTestData.bytes("pprof/og-convert-pprof/invalid_utf8.pb.gz"), LIMIT))
         .isInstanceOfSatisfying(FlarestackException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.INVALID_ARGUMENT))
         .hasMessageStartingWith("invalid pprof: ");
   }

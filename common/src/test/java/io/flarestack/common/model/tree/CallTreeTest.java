@@ -2,6 +2,7 @@ package io.flarestack.common.model.tree;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.flarestack.common.testing.TreeFacts;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -10,22 +11,6 @@ import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 class CallTreeTest {
-  /** Collapsed "a;b;c" -> self value, the independent description a tree must reproduce. */
-  static Map<String, Long> collapse(CallTree t) {
-    Map<String, Long> out = new HashMap<>();
-    for (int i = 1; i < t.size(); i++) {
-      if (t.self(i) == 0) {
-        continue;
-      }
-      List<String> path = new ArrayList<>();
-      for (int n = i; n > 0; n = t.parent(n)) {
-        path.add(0, t.name(n));
-      }
-      out.merge(String.join(";", path), t.self(i), Long::sum);
-    }
-    return out;
-  }
-
   @Test
   void buildsTotalsFromStacks() {
     CallTree t = new CallTree();
@@ -36,7 +21,7 @@ class CallTreeTest {
     assertThat(t.total()).isEqualTo(6);
     long[] totals = t.totals();
     assertThat(totals[0]).isEqualTo(6);
-    assertThat(collapse(t)).containsOnly(Map.entry("main;a", 4L), Map.entry("main;b", 2L));
+    assertThat(TreeFacts.collapsed(t)).containsOnly(Map.entry("main;a", 4L), Map.entry("main;b", 2L));
   }
 
   @Test
@@ -44,11 +29,11 @@ class CallTreeTest {
     Random r = new Random(42);
     CallTree a = randomTree(r, 300);
     CallTree b = randomTree(r, 300);
-    Map<String, Long> expected = new HashMap<>(collapse(a));
-    collapse(b).forEach((k, v) -> expected.merge(k, v, Long::sum));
+    Map<String, Long> expected = new HashMap<>(TreeFacts.collapsed(a));
+    TreeFacts.collapsed(b).forEach((k, v) -> expected.merge(k, v, Long::sum));
     a.merge(b);
-    assertThat(collapse(a)).isEqualTo(expected);
-    assertThat(collapse(CallTree.fromProto(a.toProto()))).isEqualTo(expected);
+    assertThat(TreeFacts.collapsed(a)).isEqualTo(expected);
+    assertThat(TreeFacts.collapsed(CallTree.fromProto(a.toProto()))).isEqualTo(expected);
   }
 
   @Test
@@ -61,7 +46,7 @@ class CallTreeTest {
     // Node totals: main 153, big 100, mid 50, small1 2, small2 1. With 3 nodes the threshold is 50.
     CallTree cut = t.truncate(3);
     assertThat(cut.total()).isEqualTo(153);
-    assertThat(collapse(cut)).containsOnly(
+    assertThat(TreeFacts.collapsed(cut)).containsOnly(
         Map.entry("main;big", 100L), Map.entry("main;mid", 50L), Map.entry("main;other", 3L));
     assertThat(t.truncate(5)).isSameAs(t);
     assertThat(t.truncate(0)).isSameAs(t);

@@ -5,8 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.flarestack.common.config.ConfigLoader;
 import io.flarestack.common.limits.Limits;
 import io.flarestack.common.server.http.HttpResponse;
+import io.flarestack.common.testing.SharedTestData;
 import io.flarestack.distributor.testing.HttpRequests;
-import io.flarestack.distributor.testing.TestData;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -22,7 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class JfrBadInputTest {
   private static final String QUERY = "name=bad.app&spyName=javaspy&format=jfr";
-  private static final byte[] CPU0_GZ = TestData.bytes("jfr/cortex-dev-01__kafka-0__cpu__0.jfr.gz");
+  private static final byte[] CPU0_GZ = SharedTestData.bytes("jfr/cortex-dev-01__kafka-0__cpu__0.jfr.gz");
 
   @TempDir
   Path spill;
@@ -49,7 +49,7 @@ class JfrBadInputTest {
   @Test
   void corruptedRecordingIs422AsInPyroscope() throws Exception {
     f = new JfrFixture(spill);
-    byte[] jfr = TestData.gunzipped(CPU0_GZ);
+    byte[] jfr = SharedTestData.gunzipIfNeeded(CPU0_GZ);
     jfr[0] = 0; // Pyroscope's TestCorruptedJFR422: first byte zeroed, sent uncompressed
 
     assertRefused(f.postJfr(QUERY, jfr, null), 422, "JFR recording", "cannot be read");
@@ -58,7 +58,7 @@ class JfrBadInputTest {
   @Test
   void corruptedBareBodyIs422() throws Exception {
     f = new JfrFixture(spill);
-    byte[] jfr = TestData.gunzipped(CPU0_GZ);
+    byte[] jfr = SharedTestData.gunzipIfNeeded(CPU0_GZ);
     byte[] truncated = Arrays.copyOf(jfr, jfr.length / 2);
 
     assertRefused(f.post(QUERY, truncated), 422, "cannot be read");
@@ -68,7 +68,7 @@ class JfrBadInputTest {
   void recordingOverTheConfiguredLimitIs413NamingIt() throws Exception {
     f = new JfrFixture(spill, new JfrConfig("", 400_000), Limits.defaults());
 
-    assertRefused(f.postJfr(QUERY, TestData.bytes("jfr/dump2.jfr.gz"), null), 413,
+    assertRefused(f.postJfr(QUERY, SharedTestData.bytes("jfr/dump2.jfr.gz"), null), 413,
         "too large", "400000 bytes", "-distributor.jfr-max-size-bytes");
   }
 
@@ -79,7 +79,7 @@ class JfrBadInputTest {
         Map.of()));
     f = new JfrFixture(spill, JfrConfig.defaults(), small);
 
-    byte[] raw = TestData.gunzipped(TestData.bytes("jfr/dump2.jfr.gz"));
+    byte[] raw = SharedTestData.gunzipIfNeeded(SharedTestData.bytes("jfr/dump2.jfr.gz"));
     assertRefused(f.post(QUERY, raw), 413, raw.length + " bytes", "720000 bytes",
         "-validation.max-profile-size-bytes");
   }
@@ -87,7 +87,7 @@ class JfrBadInputTest {
   @Test
   void gzipBombStopsAtTheLimit() throws Exception {
     f = new JfrFixture(spill, new JfrConfig("", 1 << 20), Limits.defaults());
-    byte[] bomb = TestData.gzip(new byte[64 << 20]);
+    byte[] bomb = SharedTestData.gzip(new byte[64 << 20]);
     assertThat(bomb.length).isLessThan(1 << 20);
 
     assertRefused(f.postJfr(QUERY, bomb, null), 413, "more than 1048576 bytes decompressed");
@@ -97,7 +97,7 @@ class JfrBadInputTest {
   void multipartWithoutAJfrFilePartIs422() throws Exception {
     f = new JfrFixture(spill);
     byte[] body = HttpRequests.multipart(JfrFixture.BOUNDARY, new Object[] {"jfr", null, CPU0_GZ},
-        new Object[] {"labels", "labels", TestData.bytes("jfr/dump1.labels.pb.gz")});
+        new Object[] {"labels", "labels", SharedTestData.bytes("jfr/dump1.labels.pb.gz")});
 
     assertRefused(f.post(QUERY, body, "Content-Type", JfrFixture.MULTIPART), 422,
         "no file part named \\\"jfr\\\"", "jfr (not a file), labels (file)");
@@ -114,7 +114,7 @@ class JfrBadInputTest {
   @Test
   void labelsPartThatIsBrokenGzipIs422() throws Exception {
     f = new JfrFixture(spill);
-    byte[] labels = TestData.bytes("jfr/dump1.labels.pb.gz");
+    byte[] labels = SharedTestData.bytes("jfr/dump1.labels.pb.gz");
     byte[] broken = Arrays.copyOf(labels, labels.length / 2);
 
     assertRefused(f.postJfr(QUERY, CPU0_GZ, broken), 422, "labels part is not valid gzip");

@@ -8,13 +8,13 @@ import io.flarestack.api.google.v1.Sample;
 import io.flarestack.api.jfr.v1.LabelsSnapshot;
 import io.flarestack.common.model.pprof.Collapsed;
 import io.flarestack.common.model.pprof.PprofReader;
-import io.flarestack.distributor.testing.TestData;
+import io.flarestack.common.testing.JfrGoldenFile;
+import io.flarestack.common.testing.SharedTestData;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -27,39 +27,25 @@ import org.junit.jupiter.params.provider.MethodSource;
  * server's golden test.
  */
 class JfrConverterTest {
-  /** The label-selector hashes of the expected file names (testdata README). */
-  static final Map<String, String> THREAD_BY_HASH = Map.of(
-      "17241709254077376921", "",
-      "2539015855607244867", "pool-2-thread-1",
-      "6511396920643364271", "pool-2-thread-2",
-      "5571933481434853072", "pool-2-thread-3",
-      "10784330302778997279", "pool-2-thread-4",
-      "16370823494798218517", "pool-2-thread-5",
-      "14685508092873724845", "pool-2-thread-6",
-      "15666661103234080825", "pool-2-thread-7",
-      "302387572117411911", "pool-2-thread-8");
-
   @TempDir
   Path tmp;
 
-  static Stream<String> expectedFiles() throws IOException {
-    try (Stream<Path> files = Files.list(TestData.path("jfr/dump1.jfr.gz").getParent().resolveSibling("expected/jfr-pprof"))) {
-      return files.map(p -> p.getFileName().toString()).sorted().toList().stream();
-    }
+  static Stream<String> expectedFiles() {
+    return JfrGoldenFile.names().stream();
   }
 
   @ParameterizedTest
   @MethodSource("expectedFiles")
   void convertedProfileHasTheExpectedStacks(String expectedFile) throws IOException {
-    String input = expectedFile.substring(0, expectedFile.indexOf(".jfr.gz"));
-    String rest = expectedFile.substring(input.length() + ".jfr.gz.".length(), expectedFile.length() - ".pb.gz".length());
-    String typeId = rest.substring(0, rest.lastIndexOf('.'));
-    String thread = THREAD_BY_HASH.get(rest.substring(rest.lastIndexOf('.') + 1));
+    JfrGoldenFile golden = JfrGoldenFile.parse(expectedFile);
+    String input = golden.input();
+    String typeId = golden.typeId();
+    String thread = golden.thread();
     assertThat(thread).as("selector hash of %s", expectedFile).isNotNull();
 
     JfrConverter.Result result = convert(input);
     assertThat(result.jfrEvent()).isNotEmpty();
-    Profile expected = PprofReader.parse(TestData.bytes("expected/jfr-pprof/" + expectedFile), 64 << 20);
+    Profile expected = PprofReader.parse(golden.bytes(), 64 << 20);
 
     List<String> actual = null;
     for (JfrConverter.NamedProfile p : result.profiles()) {
@@ -76,11 +62,11 @@ class JfrConverterTest {
 
   private JfrConverter.Result convert(String input) throws IOException {
     Path jfr = tmp.resolve(input + ".jfr");
-    Files.write(jfr, TestData.gunzipped(TestData.bytes("jfr/" + input + ".jfr.gz")));
+    Files.write(jfr, SharedTestData.gunzipIfNeeded(SharedTestData.bytes("jfr/" + input + ".jfr.gz")));
     LabelsSnapshot labels = LabelsSnapshot.getDefaultInstance();
-    Path labelsFile = TestData.path("jfr/dump1.jfr.gz").resolveSibling(input + ".labels.pb.gz");
+    Path labelsFile = SharedTestData.path("jfr/dump1.jfr.gz").resolveSibling(input + ".labels.pb.gz");
     if (Files.exists(labelsFile)) {
-      labels = LabelsSnapshot.parseFrom(TestData.gunzipped(Files.readAllBytes(labelsFile)));
+      labels = LabelsSnapshot.parseFrom(SharedTestData.gunzipIfNeeded(Files.readAllBytes(labelsFile)));
     }
     return JfrConverter.convert(jfr, labels, 100, 1_000_000_000L, 11_000_000_000L);
   }

@@ -7,14 +7,14 @@ import io.flarestack.api.ingester.v1.ProfileSeries;
 import io.flarestack.common.limits.Limits;
 import io.flarestack.common.limits.TenantLimits;
 import io.flarestack.common.server.http.HttpResponse;
+import io.flarestack.common.testing.PprofFacts;
+import io.flarestack.common.testing.SharedTestData;
 import io.flarestack.distributor.Distributor;
 import io.flarestack.distributor.DistributorConfig;
 import io.flarestack.distributor.ingest.IngestHandler;
 import io.flarestack.distributor.testing.HttpRequests;
-import io.flarestack.distributor.testing.MutableClock;
-import io.flarestack.distributor.testing.Pprofs;
+import io.flarestack.common.testing.ManualClock;
 import io.flarestack.distributor.testing.RecordingWriter;
-import io.flarestack.distributor.testing.TestData;
 import io.flarestack.distributor.testing.TestScheduler;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
@@ -34,7 +34,7 @@ final class JfrFixture implements AutoCloseable {
   static final String BOUNDARY = "8a9ed1f5-e1b0-4f6d-a106-3e8a4384608a";
   static final String MULTIPART = "multipart/form-data; boundary=" + BOUNDARY;
 
-  final MutableClock clock = new MutableClock(Instant.now());
+  final ManualClock clock = new ManualClock(Instant.now());
   final RecordingWriter writer = new RecordingWriter();
   final SimpleMeterRegistry registry = new SimpleMeterRegistry();
   final Path spillDir;
@@ -77,7 +77,7 @@ final class JfrFixture implements AutoCloseable {
     }
     long until = Long.parseLong(req.get("query").get(4).get(1).asText());
     clock.set(Instant.ofEpochSecond(until + 5));
-    return post(req.get("raw_query").asText(), TestData.bytes("captured/java-agent-2.9.2/" + captured + ".multipart.body"),
+    return post(req.get("raw_query").asText(), SharedTestData.bytes("captured/java-agent-2.9.2/" + captured + ".multipart.body"),
         "Content-Type", contentType, "X-Scope-OrgID", "tenant-a");
   }
 
@@ -88,7 +88,7 @@ final class JfrFixture implements AutoCloseable {
       Map<String, String> labels = RecordingWriter.labels(s);
       if (labels.get("__name__").equals(metric) && series.test(labels)) {
         for (var np : s.getProfilesList()) {
-          Long v = Pprofs.totals(np.getProfile()).get(sampleType);
+          Long v = PprofFacts.totals(np.getProfile()).get(sampleType);
           sum += v == null ? 0 : v;
         }
       }
@@ -102,7 +102,7 @@ final class JfrFixture implements AutoCloseable {
     for (ProfileSeries s : writer.series()) {
       for (var np : s.getProfilesList()) {
         Profile p = np.getProfile();
-        for (String t : Pprofs.profileTypes(RecordingWriter.labels(s).get("__name__"), p)) {
+        for (String t : PprofFacts.profileTypes(RecordingWriter.labels(s).get("__name__"), p)) {
           if (!out.contains(t)) {
             out.add(t);
           }
@@ -127,7 +127,7 @@ final class JfrFixture implements AutoCloseable {
 
   static JsonNode json(String relative) {
     try {
-      return new ObjectMapper().readTree(TestData.bytes(relative));
+      return new ObjectMapper().readTree(SharedTestData.bytes(relative));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

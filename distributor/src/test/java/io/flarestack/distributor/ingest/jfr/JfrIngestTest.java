@@ -7,8 +7,8 @@ import io.flarestack.api.google.v1.Profile;
 import io.flarestack.api.google.v1.Sample;
 import io.flarestack.api.ingester.v1.ProfileSeries;
 import io.flarestack.common.server.http.HttpResponse;
+import io.flarestack.common.testing.SharedTestData;
 import io.flarestack.distributor.testing.RecordingWriter;
-import io.flarestack.distributor.testing.TestData;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Timer;
 import java.nio.file.Path;
@@ -99,10 +99,10 @@ class JfrIngestTest {
   @Test
   void bareBodiesGzippedOrNotAndTheSampleRateScale() throws Exception {
     f = new JfrFixture(spill);
-    byte[] gz = TestData.bytes("jfr/cortex-dev-01__kafka-0__cpu__0.jfr.gz");
+    byte[] gz = SharedTestData.bytes("jfr/cortex-dev-01__kafka-0__cpu__0.jfr.gz");
 
     assertThat(f.post("name=bare.gz&format=jfr", gz, "Content-Type", "application/octet-stream").status()).isEqualTo(200);
-    assertThat(f.post("name=bare.raw&format=jfr&sampleRate=50", TestData.gunzipped(gz)).status()).isEqualTo(200);
+    assertThat(f.post("name=bare.raw&format=jfr&sampleRate=50", SharedTestData.gunzipIfNeeded(gz)).status()).isEqualTo(200);
 
     // 478 ExecutionSamples: 10 ms each at the default 100 Hz, 20 ms at 50 Hz
     assertThat(f.total("process_cpu", "cpu", l -> l.get("service_name").equals("bare.gz"))).isEqualTo(4_780_000_000L);
@@ -114,7 +114,7 @@ class JfrIngestTest {
   @Test
   void nameLabelsAndServiceNameMoveTheAppNameToAppName() throws Exception {
     f = new JfrFixture(spill);
-    byte[] gz = TestData.bytes("jfr/cortex-dev-01__kafka-0__cpu__0.jfr.gz");
+    byte[] gz = SharedTestData.bytes("jfr/cortex-dev-01__kafka-0__cpu__0.jfr.gz");
 
     HttpResponse r = f.postJfr("name=kafka.app%7Bservice_name%3Dkafka,env%3Dprod%7D&spyName=javaspy&format=jfr"
         + "&from=now-10s&until=now", gz, null);
@@ -134,8 +134,8 @@ class JfrIngestTest {
   void wallRecordingWithThreadLabelsAndProfileIdsKeepsSpansPerSample() throws Exception {
     f = new JfrFixture(spill);
 
-    HttpResponse r = f.postJfr("name=dump2&spyName=javaspy&format=jfr", TestData.bytes("jfr/dump2.jfr.gz"),
-        TestData.bytes("jfr/dump2.labels.pb.gz"));
+    HttpResponse r = f.postJfr("name=dump2&spyName=javaspy&format=jfr", SharedTestData.bytes("jfr/dump2.jfr.gz"),
+        SharedTestData.bytes("jfr/dump2.labels.pb.gz"));
 
     assertThat(r.status()).as(JfrFixture.text(r)).isEqualTo(200);
     assertThat(f.profileTypes()).containsExactlyInAnyOrder("wall:wall:nanoseconds:wall:nanoseconds",
@@ -167,7 +167,7 @@ class JfrIngestTest {
   @Test
   void metricsCountTheUploadAsJfrAndItsParseTime() throws Exception {
     f = new JfrFixture(spill);
-    byte[] gz = TestData.bytes("jfr/cortex-dev-01__kafka-0__cpu__1.jfr.gz");
+    byte[] gz = SharedTestData.bytes("jfr/cortex-dev-01__kafka-0__cpu__1.jfr.gz");
     byte[] body = io.flarestack.distributor.testing.HttpRequests.multipart(JfrFixture.BOUNDARY,
         new Object[] {"jfr", "jfr", gz});
 

@@ -9,8 +9,8 @@ import io.flarestack.api.ingester.v1.ProfileSeries;
 import io.flarestack.api.jfr.v1.Context;
 import io.flarestack.api.jfr.v1.LabelsSnapshot;
 import io.flarestack.common.server.http.HttpResponse;
+import io.flarestack.common.testing.SharedTestData;
 import io.flarestack.distributor.testing.RecordingWriter;
-import io.flarestack.distributor.testing.TestData;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -116,7 +116,7 @@ class JfrSpanTest {
   @Test
   void spansStayPerSampleAndSpanNameBecomesASeriesLabel() throws Exception {
     f = new JfrFixture(spill);
-    byte[] labelsPart = TestData.gzip(labels().toByteArray());
+    byte[] labelsPart = SharedTestData.gzip(labels().toByteArray());
 
     HttpResponse r = f.postJfr("name=spans.app&spyName=javaspy&format=jfr", Files.readAllBytes(recording), labelsPart);
 
