@@ -159,6 +159,7 @@ public final class Ingester extends AbstractService {
 
   @Override
   protected void doStart() throws IOException {
+    WalRecord.loadCodec();
     dirLock = DataDirLock.acquire(config.dataPath());
     wal = Wal.open(config.walDir(), config.walSegmentBytes(), registry);
     store = LocalStore.open(config, head, wal, bucket, pushLock, clock, registry);

@@ -129,8 +129,8 @@ class BlockCutIT {
       // Before: every profile is in the heads (nothing is cut while the clock stands still).
       assertThat(count(bucket, "meta.json")).isZero();
       assertThat(before.pprof()).isEqualTo(PprofFacts.scaled(PprofFacts.collapsed(JAVA, 0), 12));
-      long segments = count(data.resolve("wal"), ".wal");
-      assertThat(segments).isGreaterThan(4);
+      // Several log segments, so that "at most the one being written" below shows deletions.
+      assertThat(count(data.resolve("wal"), ".wal")).isGreaterThanOrEqualTo(3);
 
       clock.advance(Duration.ofMinutes(2)); // every window ended more than the cut delay ago
       await("four blocks uploaded", () -> count(bucket, "meta.json") == 4);

@@ -1,15 +1,19 @@
 package io.flarestack.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.github.luben.zstd.Zstd;
 import io.flarestack.api.google.v1.Profile;
 import io.flarestack.common.testing.PprofFacts;
 import io.flarestack.common.testing.SharedTestData;
 import io.flarestack.server.testing.Connect;
 import io.flarestack.server.testing.Pushes;
 import io.flarestack.server.testing.ServerProcess;
+import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -17,6 +21,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.jar.JarEntry;
+import java.util.jar.JarFile;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -141,12 +147,16 @@ class WalCrashIT {
   }
 
   @Test
-  void fullDiskRejectsPushesWithThePathAndKeepsWhatWasAcknowledged() throws Exception {
+  void fullDiskRejectsPushesWithThePathAndKeepsWhatWasAcknowledged(@TempDir Path libDir) throws Exception {
     long base = System.currentTimeMillis() * 1_000_000L - 60_000_000_000L;
     List<Long> acknowledged = new ArrayList<>();
     List<String> errors = new ArrayList<>();
-    // Files may not grow past 160 KiB: the log hits that limit every few records.
-    try (ServerProcess server = ServerProcess.start(args(), "ulimit -f 160")) {
+    // Files may not grow past 24 KiB (below the smallest segment size): the log hits that limit
+    // every few compressed records. zstd-jni would extract its 0.9 MB native library past that
+    // limit, so the child gets an extracted copy, as a host with a read-only tmp does.
+    Path zstd = extractZstdLibrary(libDir.resolve("libzstd-jni.so"));
+    try (ServerProcess server = ServerProcess.start(args(),
+        "export JAVA_TOOL_OPTIONS='-DZstdNativePath=" + zstd + "'; ulimit -f 24")) {
       Connect c = new Connect(server.baseUrl());
       for (long seq = 0; seq < 16; seq++) {
         try {
@@ -172,5 +182,30 @@ class WalCrashIT {
       assertThat(totals).hasSize(acknowledged.size());
     }
     assertThat(Files.list(dataDir.resolve("wal")).count()).isPositive();
+  }
+
+  @Test
+  void aZstdLibraryThatDoesNotLoadStopsTheStartWithTheReason() {
+    String missing = dataDir.resolve("no-such-libzstd-jni.so").toString();
+    assertThatThrownBy(() -> ServerProcess.start(args(), "export JAVA_TOOL_OPTIONS='-DZstdNativePath=" + missing + "'")
+        .close())
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("server did not start")
+        .hasMessageContaining("the zstd native library (zstd-jni) does not load")
+        .hasMessageContaining(missing);
+  }
+
+  /** Copies zstd-jni's native library for this OS and architecture out of its jar. */
+  private static Path extractZstdLibrary(Path target) throws Exception {
+    String dir = "linux/" + System.getProperty("os.arch") + "/";
+    try (JarFile jar = new JarFile(Path.of(Zstd.class.getProtectionDomain().getCodeSource().getLocation().toURI())
+        .toFile())) {
+      JarEntry lib = jar.stream().filter(e -> e.getName().startsWith(dir) && e.getName().endsWith(".so")).findFirst()
+          .orElseThrow(() -> new AssertionError("zstd-jni has no native library under " + dir));
+      try (InputStream in = jar.getInputStream(lib)) {
+        Files.copy(in, target, StandardCopyOption.REPLACE_EXISTING);
+      }
+    }
+    return target;
   }
 }

@@ -36,6 +36,23 @@ public record WalRecord(String tenant, PushRequest request) {
   private static final int REQUEST_TAG = (2 << 3) | 2;
   private static final int REQUEST_ZSTD_TAG = (3 << 3) | 2;
 
+  /**
+   * Loads zstd's native library now, so that a host where it cannot load (zstd-jni extracts it to
+   * {@code java.io.tmpdir} unless {@code -DZstdNativePath} names an extracted copy) fails at start
+   * with this message instead of failing every push.
+   *
+   * @throws IllegalStateException when the library does not load
+   */
+  public static void loadCodec() {
+    try {
+      Zstd.compressBound(1);
+    } catch (UnsatisfiedLinkError | ExceptionInInitializerError | NoClassDefFoundError e) {
+      throw new IllegalStateException("the zstd native library (zstd-jni) does not load: " + e
+          + "; it is extracted to java.io.tmpdir (" + System.getProperty("java.io.tmpdir")
+          + ") unless -DZstdNativePath names an extracted copy", e);
+    }
+  }
+
   /** Serialises the record: the request is serialised, compressed, then copied once behind the tenant. */
   public byte[] encode() {
     byte[] tenantBytes = tenant.getBytes(StandardCharsets.UTF_8);

@@ -143,7 +143,8 @@ class FlushTest {
     Answers before = answers();
     assertThat(PprofFacts.total(JAVA, 0) * 10).isEqualTo(before.javaTree().values().stream().mapToLong(Long::longValue).sum());
     int segmentsBefore = walSegments().size();
-    assertThat(segmentsBefore).isGreaterThan(4);
+    // Each window fills a segment of its own besides the one they share, so cutting window 0 frees some.
+    assertThat(segmentsBefore).isGreaterThanOrEqualTo(3);
 
     clock.set(BASE.plus(Duration.ofHours(1)).plusSeconds(30)); // window 0 ended, but within the cut delay
     ingester.flushNow();
