@@ -1,5 +1,6 @@
 package io.flarestack.bench.fleet;
 
+import static io.flarestack.common.testing.PprofFacts.total;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.flarestack.api.google.v1.Function;
@@ -149,14 +150,6 @@ class MutatorTest {
     for (long i = 0; i < p.getStringTableCount(); i++) {
       assertThat(p.getStringTable((int) i)).isNotNull();
     }
-  }
-
-  private static long total(Profile p, int index) {
-    long t = 0;
-    for (Sample s : p.getSampleList()) {
-      t += s.getValue(index);
-    }
-    return t;
   }
 
   private static Set<String> names(Profile p) {
