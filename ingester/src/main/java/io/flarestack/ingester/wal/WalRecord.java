@@ -25,7 +25,7 @@ import java.nio.charset.StandardCharsets;
 public record WalRecord(String tenant, PushRequest request) {
   /**
    * zstd level of the request bytes. Level 1 runs at several hundred MB/s per core: under the W-S
-   * fleet it left ingest throughput unchanged within noise while the log shrank from 0.86 to 0.34
+   * fleet it left ingest throughput unchanged within noise while the log shrank from 0.85 to 0.34
    * bytes per raw pprof byte (docs/benchmarks.md, run S4); higher levels cost far more CPU on a
    * file that lives one window.
    */
