@@ -1,5 +1,6 @@
 package io.flarestack.bench.jmh;
 
+import io.flarestack.common.block.ProfilesTable;
 import io.flarestack.common.model.LabelNames;
 import io.flarestack.common.query.ProfileRowView;
 import io.flarestack.ingester.head.Series;
@@ -17,13 +18,10 @@ import java.util.function.Predicate;
  * as the block reader, without the reader's series index.
  */
 final class BlockRows {
-  /** One row as written: the series' position in the block and the profile. */
-  record Row(int series, ProfileRowView profile) {}
-
   /** A series of the block: its position, first row and row count. */
   record Range(int series, Series head, long firstRow, int rows) {}
 
-  final List<Row> rows = new ArrayList<>();
+  final List<ProfilesTable.Row> rows = new ArrayList<>();
   final List<Range> series = new ArrayList<>();
   final long samples;
 
@@ -45,7 +43,7 @@ final class BlockRows {
       byTime.sort(Comparator.comparingLong(ProfileRowView::timeNanos));
       series.add(new Range(i, sorted.get(i), rows.size(), byTime.size()));
       for (ProfileRowView p : byTime) {
-        rows.add(new Row(i, p));
+        rows.add(new ProfilesTable.Row(i, p));
         n += p.sampleCount();
       }
     }

@@ -3,6 +3,7 @@ package io.flarestack.bench.jmh;
 import com.github.luben.zstd.Zstd;
 import io.flarestack.common.block.BlockMeta;
 import io.flarestack.common.block.BlockWriter;
+import io.flarestack.common.block.ProfilesTable;
 import io.flarestack.common.block.Ulid;
 import io.flarestack.common.block.ZstdCodecFactory;
 import io.flarestack.common.query.ProfileRowView;
@@ -18,7 +19,6 @@ import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.apache.parquet.hadoop.ParquetWriter;
-import org.apache.parquet.schema.MessageType;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -40,9 +40,9 @@ import org.openjdk.jmh.annotations.Warmup;
  * with zstd pages, series.idx, symbols.sym, meta.json, every file and the directory fsynced), to
  * a directory under {@code java.io.tmpdir}. One operation = one block.
  *
- * <p>Kernels, in the same run: {@code parquetKernel}, parquet-java writing the same rows in the
- * same order with the same schema, codec and page settings into one file (no sort, checks,
- * symbols, index or fsync); {@code zstdKernel}, zstd at the blocks' level of the same columns'
+ * <p>Kernels, in the same run: {@code parquetKernel}, the blocks' own Parquet writer
+ * ({@code ProfilesTable.writer}) writing the same rows in the same order into one file (no sort,
+ * checks, symbols, index or fsync); {@code zstdKernel}, zstd at the blocks' level of the same columns'
  * plain bytes (4-byte series and stack ids, 8-byte times, totals and values, the 36-byte profile
  * ids) in 64 KiB chunks, the blocks' page size. {@code write} is compared with
  * {@code parquetKernel}, and {@code parquetKernel} with {@code zstdKernel}.
@@ -64,7 +64,6 @@ public class BlockWriteBenchmark {
   private BlockRows rows;
   private Path root;
   private Path blockDir;
-  private MessageType schema;
   private byte[] plain;
   private byte[] compressed;
   private long blockBytes;
@@ -84,8 +83,6 @@ public class BlockWriteBenchmark {
           + " samples in " + rows.rows.size() + " rows");
     }
     blockBytes = meta.totalBytes();
-    schema = ParquetKernels.footer(root.resolve("first").resolve(BlockMeta.PROFILES_FILE)).getFileMetaData()
-        .getSchema();
     plain = plainColumns(rows);
     compressed = new byte[(int) Zstd.compressBound(64 << 10)];
     System.out.printf("%nblock of %d min of W-S (head filled in %.1f s): %d uploads (%.1f MB raw), %d series, %d rows, %d samples, %d bytes"
@@ -129,8 +126,8 @@ public class BlockWriteBenchmark {
 
   private long parquetKernelWrite() throws IOException {
     Path file = root.resolve("kernel.parquet");
-    try (ParquetWriter<BlockRows.Row> w = ParquetKernels.writer(file, schema, ROW_GROUP_BYTES)) {
-      for (BlockRows.Row r : rows.rows) {
+    try (ParquetWriter<ProfilesTable.Row> w = ParquetKernels.writer(file, ROW_GROUP_BYTES)) {
+      for (ProfilesTable.Row r : rows.rows) {
         w.write(r);
       }
     }
@@ -156,16 +153,16 @@ public class BlockWriteBenchmark {
     ByteArrayOutputStream ids = new ByteArrayOutputStream(n * 36);
     ByteBuffer stacks = ByteBuffer.allocate(Math.toIntExact(rows.samples * 4));
     ByteBuffer values = ByteBuffer.allocate(Math.toIntExact(rows.samples * 8));
-    for (BlockRows.Row r : rows.rows) {
+    for (ProfilesTable.Row r : rows.rows) {
       rowCols.putInt(r.series());
     }
-    for (BlockRows.Row r : rows.rows) {
+    for (ProfilesTable.Row r : rows.rows) {
       rowCols.putLong(r.profile().timeNanos());
     }
-    for (BlockRows.Row r : rows.rows) {
+    for (ProfilesTable.Row r : rows.rows) {
       rowCols.putLong(r.profile().total());
     }
-    for (BlockRows.Row r : rows.rows) {
+    for (ProfilesTable.Row r : rows.rows) {
       ids.writeBytes(r.profile().profileId().getBytes(StandardCharsets.UTF_8));
       ProfileRowView p = r.profile();
       for (int i = 0; i < p.sampleCount(); i++) {

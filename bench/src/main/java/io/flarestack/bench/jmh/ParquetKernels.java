@@ -1,68 +1,42 @@
 package io.flarestack.bench.jmh;
 
 import io.flarestack.common.block.BlockWriter;
-import io.flarestack.common.block.ZstdCodecFactory;
-import io.flarestack.common.query.ProfileRowView;
+import io.flarestack.common.block.ProfilesTable;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.HashMap;
 import java.util.List;
-import org.apache.parquet.HadoopFreeReadOptions;
 import org.apache.parquet.ParquetReadOptions;
 import org.apache.parquet.column.ColumnReader;
-import org.apache.parquet.column.ParquetProperties;
 import org.apache.parquet.column.impl.ColumnReadStoreImpl;
 import org.apache.parquet.column.page.PageReadStore;
-import org.apache.parquet.conf.ParquetConfiguration;
-import org.apache.parquet.conf.PlainParquetConfiguration;
 import org.apache.parquet.filter2.columnindex.RowRanges;
 import org.apache.parquet.hadoop.ParquetFileReader;
-import org.apache.parquet.hadoop.ParquetFileWriter;
 import org.apache.parquet.hadoop.ParquetWriter;
-import org.apache.parquet.hadoop.api.WriteSupport;
-import org.apache.parquet.hadoop.metadata.CompressionCodecName;
 import org.apache.parquet.hadoop.metadata.ParquetMetadata;
 import org.apache.parquet.io.InputFile;
 import org.apache.parquet.io.LocalInputFile;
-import org.apache.parquet.io.LocalOutputFile;
-import org.apache.parquet.io.api.Binary;
 import org.apache.parquet.io.api.Converter;
 import org.apache.parquet.io.api.GroupConverter;
 import org.apache.parquet.io.api.PrimitiveConverter;
-import org.apache.parquet.io.api.RecordConsumer;
 import org.apache.parquet.schema.GroupType;
 import org.apache.parquet.schema.MessageType;
 import org.apache.parquet.schema.Type;
 
 /**
- * The kernels of the block benchmarks: parquet-java alone, with the block's codec
- * ({@link ZstdCodecFactory}, zstd level 6) and the block writer's page settings. Writing: the same
- * rows with the same schema through {@code ParquetWriter}, nothing else (no sort, no checks, no
- * series index or symbols, no fsync). Reading: the same row ranges of the block's own
- * {@code profiles.parquet}, through parquet-java's column readers (no record assembly), summing
- * into dense arrays.
+ * The kernels of the block benchmarks: parquet-java alone. Writing: the same rows through the
+ * blocks' own {@code ProfilesTable.writer} (same schema, codec and page settings), nothing else
+ * (no sort, no checks, no series index or symbols, no fsync). Reading: the same row ranges of the
+ * block's own {@code profiles.parquet}, with the blocks' read options, through parquet-java's
+ * column readers (no record assembly), summing into dense arrays.
  */
 final class ParquetKernels {
-  private static final ParquetReadOptions READ = HadoopFreeReadOptions.create(ZstdCodecFactory.INSTANCE);
+  private static final ParquetReadOptions READ = ProfilesTable.readOptions();
 
   private ParquetKernels() {}
 
-  /** A writer with the block writer's settings (ProfilesTable.writer in common). */
-  static ParquetWriter<BlockRows.Row> writer(Path path, MessageType schema, long rowGroupBytes) throws IOException {
-    return new Builder(path, schema)
-        .withConf(new PlainParquetConfiguration())
-        .withCodecFactory(ZstdCodecFactory.INSTANCE)
-        .withCompressionCodec(CompressionCodecName.ZSTD)
-        .withWriterVersion(ParquetProperties.WriterVersion.PARQUET_2_0)
-        .withWriteMode(ParquetFileWriter.Mode.OVERWRITE)
-        .withRowGroupSize(rowGroupBytes)
-        .withPageSize(BlockWriter.PAGE_BYTES)
-        .withMinRowCountForPageSizeCheck(1)
-        .withMaxRowCountForPageSizeCheck(64)
-        .withDictionaryEncoding(true)
-        .withDictionaryEncoding("samples.stack_id", false)
-        .withPageWriteChecksumEnabled(true)
-        .build();
+  /** A writer of {@code profiles.parquet} exactly as blocks write it. */
+  static ParquetWriter<ProfilesTable.Row> writer(Path path, long rowGroupBytes) throws IOException {
+    return ProfilesTable.writer(path, rowGroupBytes, BlockWriter.PAGE_BYTES);
   }
 
   static ParquetMetadata footer(Path file) throws IOException {
@@ -189,95 +163,6 @@ final class ParquetKernels {
       @Override
       public void end() {}
     };
-  }
-
-  private static final class Builder extends ParquetWriter.Builder<BlockRows.Row, Builder> {
-    private final MessageType schema;
-
-    Builder(Path path, MessageType schema) {
-      super(new LocalOutputFile(path));
-      this.schema = schema;
-    }
-
-    @Override
-    protected Builder self() {
-      return this;
-    }
-
-    @Override
-    protected WriteSupport<BlockRows.Row> getWriteSupport(org.apache.hadoop.conf.Configuration conf) {
-      return new RowWriteSupport(schema);
-    }
-
-    @Override
-    protected WriteSupport<BlockRows.Row> getWriteSupport(ParquetConfiguration conf) {
-      return new RowWriteSupport(schema);
-    }
-  }
-
-  /** Emits each row field by field, as the block writer does. */
-  private static final class RowWriteSupport extends WriteSupport<BlockRows.Row> {
-    private final MessageType schema;
-    private RecordConsumer out;
-
-    RowWriteSupport(MessageType schema) {
-      this.schema = schema;
-    }
-
-    @Override
-    public WriteContext init(org.apache.hadoop.conf.Configuration configuration) {
-      return new WriteContext(schema, new HashMap<>());
-    }
-
-    @Override
-    public WriteContext init(ParquetConfiguration configuration) {
-      return new WriteContext(schema, new HashMap<>());
-    }
-
-    @Override
-    public void prepareForWrite(RecordConsumer recordConsumer) {
-      this.out = recordConsumer;
-    }
-
-    @Override
-    public void write(BlockRows.Row row) {
-      ProfileRowView p = row.profile();
-      out.startMessage();
-      out.startField("series_index", 0);
-      out.addInteger(row.series());
-      out.endField("series_index", 0);
-      out.startField("time_nanos", 1);
-      out.addLong(p.timeNanos());
-      out.endField("time_nanos", 1);
-      out.startField("total", 2);
-      out.addLong(p.total());
-      out.endField("total", 2);
-      out.startField("profile_id", 3);
-      out.addBinary(Binary.fromString(p.profileId()));
-      out.endField("profile_id", 3);
-      int n = p.sampleCount();
-      if (n > 0) {
-        out.startField("samples", 4);
-        for (int i = 0; i < n; i++) {
-          out.startGroup();
-          out.startField("stack_id", 0);
-          out.addInteger(p.stackId(i));
-          out.endField("stack_id", 0);
-          out.startField("value", 1);
-          out.addLong(p.value(i));
-          out.endField("value", 1);
-          long span = p.spanId(i);
-          if (span != 0) {
-            out.startField("span_id", 2);
-            out.addLong(span);
-            out.endField("span_id", 2);
-          }
-          out.endGroup();
-        }
-        out.endField("samples", 4);
-      }
-      out.endMessage();
-    }
   }
 
   /** Rows as global row ranges {@code [from, to)}, adjacent ranges joined. */

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.flarestack.common.block.BlockMeta;
 import io.flarestack.common.block.BlockWriter;
+import io.flarestack.common.block.ProfilesTable;
 import io.flarestack.common.block.Ulid;
 import io.flarestack.common.query.ProfileRowView;
 import io.flarestack.ingester.flush.HeadBlocks;
@@ -102,8 +103,8 @@ class BlockKernelsTest {
     HeadBlocks.write(fleet.tenant, dir.resolve(ulid), ulid, new BlockWriter(64L << 20));
     ParquetMetadata blockFooter = ParquetKernels.footer(dir.resolve(ulid).resolve(BlockMeta.PROFILES_FILE));
     Path file = dir.resolve("kernel.parquet");
-    try (var w = ParquetKernels.writer(file, blockFooter.getFileMetaData().getSchema(), 64L << 20)) {
-      for (BlockRows.Row r : rows.rows) {
+    try (var w = ParquetKernels.writer(file, 64L << 20)) {
+      for (ProfilesTable.Row r : rows.rows) {
         w.write(r);
       }
     }
@@ -120,7 +121,7 @@ class BlockKernelsTest {
       }
     }
     int maxStack = 1;
-    for (BlockRows.Row r : rows.rows) {
+    for (ProfilesTable.Row r : rows.rows) {
       for (int i = 0; i < r.profile().sampleCount(); i++) {
         maxStack = Math.max(maxStack, r.profile().stackId(i) + 1);
       }
@@ -132,7 +133,7 @@ class BlockKernelsTest {
   @Test
   void plainColumnsHoldEveryFieldOnce() {
     long ids = 0;
-    for (BlockRows.Row r : rows.rows) {
+    for (ProfilesTable.Row r : rows.rows) {
       ids += r.profile().profileId().getBytes(StandardCharsets.UTF_8).length;
     }
     assertThat((long) BlockWriteBenchmark.plainColumns(rows).length)

@@ -32,6 +32,10 @@ import org.apache.parquet.schema.Types;
  * codec factory is {@link ZstdCodecFactory} and the configuration
  * {@link PlainParquetConfiguration}.
  *
+ * <p>Public for tools that must read or write {@code profiles.parquet} exactly as blocks do (the
+ * block benchmarks' Parquet kernels); blocks themselves are written by {@link BlockWriter} and
+ * read through {@code Block}. Stateless; writers and read options are not shared between threads.
+ *
  * <pre>
  * message profile {
  *   required int32 series_index;                 -- position in series.idx
@@ -46,7 +50,7 @@ import org.apache.parquet.schema.Types;
  * }
  * </pre>
  */
-final class ProfilesTable {
+public final class ProfilesTable {
   static final String SERIES_INDEX = "series_index";
   static final String TIME_NANOS = "time_nanos";
   static final String TOTAL = "total";
@@ -82,15 +86,16 @@ final class ProfilesTable {
     return new MessageType("profile", SERIES_INDEX_TYPE, TIME_TYPE, TOTAL_TYPE, group);
   }
 
-  static ParquetReadOptions readOptions() {
+  /** Read options without Hadoop, with the blocks' codecs. */
+  public static ParquetReadOptions readOptions() {
     return HadoopFreeReadOptions.create(ZstdCodecFactory.INSTANCE);
   }
 
   /** A row to write: the series ordinal and the profile. */
-  record Row(int series, ProfileRowView profile) {}
+  public record Row(int series, ProfileRowView profile) {}
 
   /** Opens a writer for {@code path}; rows must arrive in series then time order. */
-  static ParquetWriter<Row> writer(Path path, long rowGroupBytes, int pageBytes) throws IOException {
+  public static ParquetWriter<Row> writer(Path path, long rowGroupBytes, int pageBytes) throws IOException {
     return new Builder(path)
         .withConf(new PlainParquetConfiguration())
         .withCodecFactory(ZstdCodecFactory.INSTANCE)

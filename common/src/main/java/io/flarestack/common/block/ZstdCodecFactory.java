@@ -10,14 +10,14 @@ import org.apache.parquet.hadoop.metadata.CompressionCodecName;
 /**
  * Parquet's page codecs without Hadoop: zstd through zstd-jni, and no compression. parquet-java's
  * default factory loads Hadoop classes even for uncompressed pages; this one is what the block
- * writer and readers pass instead (public so that benchmarks and tools can read and write Parquet
- * exactly as blocks do). Stateless and thread-safe.
+ * writer and readers pass instead (public for its {@link #LEVEL}, which the block benchmarks'
+ * zstd kernel uses). Stateless and thread-safe.
  */
 public final class ZstdCodecFactory implements CompressionCodecFactory {
   /** The zstd level of every block page. */
   public static final int LEVEL = 6;
   /** The codecs of every block: zstd at {@link #LEVEL}. */
-  public static final ZstdCodecFactory INSTANCE = new ZstdCodecFactory(LEVEL);
+  static final ZstdCodecFactory INSTANCE = new ZstdCodecFactory(LEVEL);
 
   private final int level;
 
