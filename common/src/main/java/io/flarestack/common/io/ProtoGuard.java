@@ -36,7 +36,7 @@ public final class ProtoGuard {
   // Conservative per-object costs for a 64-bit JVM with compressed references.
   private static final long MESSAGE_BASE = 24;
   private static final long PER_FIELD = 8;
-  private static final long LIST_BASE = 64; // a list object and its array, charged per repeated field of a message
+  private static final long LIST_BASE = 64; // a list object and its array, charged per repeated field present
   static final long SLOT = 8; // a list slot, with room for growth
   private static final long STRING_BASE = 48; // String + its array; characters cost 2 bytes (UTF-16 at worst)
   private static final long BYTES_BASE = 40;
@@ -166,13 +166,7 @@ public final class ProtoGuard {
     if (out.containsKey(type)) {
       return;
     }
-    long cost = MESSAGE_BASE + PER_FIELD * type.getFields().size();
-    for (FieldDescriptor f : type.getFields()) {
-      if (f.isRepeated()) {
-        cost += LIST_BASE;
-      }
-    }
-    out.put(type, cost);
+    out.put(type, MESSAGE_BASE + PER_FIELD * type.getFields().size());
     for (FieldDescriptor f : type.getFields()) {
       if (f.getJavaType() == FieldDescriptor.JavaType.MESSAGE) {
         costs(f.getMessageType(), out);
@@ -186,6 +180,9 @@ public final class ProtoGuard {
     private final Counter counter;
     private final Descriptor[] types = new Descriptor[MAX_DEPTH + 1];
     private final int[] ends = new int[MAX_DEPTH + 1];
+    // The field read last in each open message: encoders write a repeated field's elements
+    // together, so a new list is charged when the field changes.
+    private final int[] last = new int[MAX_DEPTH + 1];
     private int pos;
     private long cost;
 
@@ -223,6 +220,10 @@ public final class ProtoGuard {
           unknown(wire, ends[depth]);
           continue;
         }
+        if (f.isRepeated() && last[depth] != number) {
+          cost += LIST_BASE;
+        }
+        last[depth] = number;
         if (wire == 2) {
           int len = length(ends[depth]);
           if (f.getJavaType() == FieldDescriptor.JavaType.MESSAGE) {
@@ -235,6 +236,7 @@ public final class ProtoGuard {
             depth++;
             types[depth] = type;
             ends[depth] = pos + len;
+            last[depth] = 0;
             continue;
           }
           if (f.getJavaType() == FieldDescriptor.JavaType.STRING) {
