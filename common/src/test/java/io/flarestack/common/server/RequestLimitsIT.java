@@ -4,9 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.flarestack.common.io.MemoryBudget;
 import io.flarestack.common.server.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
+import io.flarestack.api.querier.v1.ProfileTypesRequest;
+import io.flarestack.api.querier.v1.ProfileTypesResponse;
+import io.flarestack.api.querier.v1.QuerierServiceGrpc;
+import io.grpc.CallOptions;
+import io.grpc.ClientCall;
+import io.grpc.ManagedChannel;
+import io.grpc.Metadata;
+import io.grpc.Status;
+import io.grpc.netty.NettyChannelBuilder;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Semaphore;
@@ -14,7 +20,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The limits of the HTTP edge that are not about one request's size: the memory requests in flight
@@ -98,27 +103,30 @@ class RequestLimitsIT {
   }
 
   @Test
-  void http2StreamsThatStallTheirBodyGet408(@TempDir Path dir) throws Exception {
+  void http2StreamsThatStallTheirBodyGet408() throws Exception {
     ServerConfig config = TestServer.config(false, 1 << 20).withReadTimeouts(Duration.ofMillis(400), Duration.ZERO);
-    try (TestServer t = TestServer.start(config)
-        .route("POST", "/echo", r -> HttpResponse.text(200, Integer.toString(r.body().length)))) {
-      // curl streams its standard input as the request body: 5 bytes, then nothing more.
-      Path out = dir.resolve("body");
-      Process curl = new ProcessBuilder("curl", "-sS", "--http2-prior-knowledge", "--max-time", "20", "-X", "POST",
-          "-T", "-", "-o", out.toString(), "-w", "%{http_version} %{http_code}", t.uri("/echo").toString())
-          .redirectError(ProcessBuilder.Redirect.DISCARD).start();
-      curl.getOutputStream().write(new byte[5]);
-      curl.getOutputStream().flush();
-      String result;
-      try (var in = curl.getInputStream()) {
-        result = new String(in.readAllBytes(), StandardCharsets.UTF_8).trim();
+    try (TestServer t = TestServer.start(config)) {
+      // A gRPC client on the HTTP port (h2c) that sends a message but never ends its stream.
+      ManagedChannel channel = NettyChannelBuilder.forAddress("127.0.0.1", t.server.httpPort()).usePlaintext().build();
+      try {
+        ClientCall<ProfileTypesRequest, ProfileTypesResponse> call = channel.newCall(
+            QuerierServiceGrpc.getProfileTypesMethod(), CallOptions.DEFAULT.withDeadlineAfter(30, TimeUnit.SECONDS));
+        CompletableFuture<Status> closed = new CompletableFuture<>();
+        call.start(new ClientCall.Listener<>() {
+          @Override
+          public void onClose(Status status, Metadata trailers) {
+            closed.complete(status);
+          }
+        }, new Metadata());
+        call.request(1);
+        call.sendMessage(ProfileTypesRequest.getDefaultInstance());
+        Status status = closed.get(30, TimeUnit.SECONDS);
+        // grpc-java reports an HTTP error status as such; 408 is the body deadline's answer.
+        assertThat(status.getCode()).isNotEqualTo(Status.Code.DEADLINE_EXCEEDED);
+        assertThat(status.getDescription()).contains("408");
       } finally {
-        curl.getOutputStream().close();
-        curl.waitFor(30, TimeUnit.SECONDS);
-        curl.destroyForcibly();
+        channel.shutdownNow();
       }
-      assertThat(result).isEqualTo("2 408");
-      assertThat(Files.readString(out)).contains("5 bytes came").contains("-server.http-read-timeout");
     }
   }
 
