@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.util.JsonFormat;
+import io.flarestack.common.errors.ErrorCode;
 import io.flarestack.common.errors.FlarestackException;
 import io.flarestack.common.io.Gzip;
 import io.flarestack.common.io.ProtoGuard;
@@ -82,10 +83,18 @@ public final class OtlpHttpHandler implements HttpHandler {
   }
 
   private ExportProfilesServiceRequest parse(byte[] body, boolean json, RequestMemory memory) {
-    if (json) {
-      guard.checkJson(body, memory, "the OTLP export request");
-    } else {
-      guard.check(body, memory, "the OTLP export request");
+    try {
+      if (json) {
+        guard.checkJson(body, memory, "the OTLP export request");
+      } else {
+        guard.check(body, memory, "the OTLP export request");
+      }
+    } catch (FlarestackException e) {
+      if (e.code() != ErrorCode.INVALID_ARGUMENT) {
+        throw e; // a limit of the request's memory
+      }
+      throw FlarestackException.invalidArgument("Failed to parse %s request (%d bytes): %s", json ? "JSON" : "protobuf",
+          body.length, e.getMessage());
     }
     try {
       if (json) {
