@@ -117,17 +117,24 @@ public final class Distributor extends AbstractService {
     long remainingBody = l.ingestionBodyLimitBytes() > 0 ? l.ingestionBodyLimitBytes() : Long.MAX_VALUE;
     List<ProfileSeries> accepted = new ArrayList<>();
     List<FlarestackException> errors = new ArrayList<>();
+    long samples = 0;
     for (RawProfileSeries series : request.getSeriesList()) {
       for (RawSample sample : series.getSamplesList()) {
         ByteString raw = sample.getRawProfile();
         DecodedProfile decoded;
         try {
-          decoded = PprofDecoder.decode(raw, l.maxProfileSizeBytes(), remainingBody);
+          decoded = PprofDecoder.decode(raw, l.maxProfileSizeBytes(), remainingBody, l.maxProfileStacktraceSamples());
         } catch (DiscardException e) {
           reject(tenant, e, raw.size(), errors);
           continue;
         }
         remainingBody -= decoded.decompressedSize();
+        samples += decoded.profile().getSampleCount();
+        if (samples > config.maxSamplesPerRequest()) {
+          // A limit of the whole request: nothing of it is written.
+          throw FlarestackException.invalidArgument("the request has more than %d samples in its profiles, the limit (%s)",
+              config.maxSamplesPerRequest(), DistributorConfig.MAX_SAMPLES_PER_REQUEST.describe());
+        }
         try {
           accept(tenant, l, series.getLabelsList(), raw.size(), decoded, now, accepted);
         } catch (DiscardException e) {

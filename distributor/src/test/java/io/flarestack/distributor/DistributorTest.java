@@ -42,7 +42,7 @@ class DistributorTest {
   private Distributor distributor;
 
   private Distributor start(Limits limits) throws Exception {
-    distributor = new Distributor(new DistributorConfig(Duration.ofSeconds(3)), TenantLimits.fixed(limits), writer,
+    distributor = new Distributor(DistributorConfig.defaults().withPushTimeout(Duration.ofSeconds(3)), TenantLimits.fixed(limits), writer,
         clock, TestScheduler.INSTANCE, registry);
     distributor.start();
     return distributor;
@@ -403,7 +403,7 @@ class DistributorTest {
   void writerFailureReachesTheCallerAndTheWriteHasTheDeadline() throws Exception {
     FlarestackException down = new FlarestackException(ErrorCode.UNAVAILABLE, "no healthy ingester");
     List<io.grpc.Deadline> seen = new ArrayList<>();
-    distributor = new Distributor(new DistributorConfig(Duration.ofSeconds(3)), TenantLimits.fixed(Limits.defaults()),
+    distributor = new Distributor(DistributorConfig.defaults().withPushTimeout(Duration.ofSeconds(3)), TenantLimits.fixed(Limits.defaults()),
         (tenant, request) -> {
           seen.add(io.grpc.Context.current().getDeadline());
           throw down;

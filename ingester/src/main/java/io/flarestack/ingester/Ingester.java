@@ -6,6 +6,7 @@ import io.flarestack.api.ingester.v1.PushRequest;
 import io.flarestack.common.errors.ErrorCode;
 import io.flarestack.common.errors.FlarestackException;
 import io.flarestack.common.lifecycle.AbstractService;
+import io.flarestack.common.lifecycle.BackgroundLoop;
 import io.flarestack.common.objstore.Bucket;
 import io.flarestack.common.query.ProfileSource;
 import io.flarestack.ingester.flush.LocalStore;
@@ -59,6 +60,7 @@ public final class Ingester extends AbstractService {
   private Wal wal;
   private LocalStore store;
   private ScheduledExecutorService flushThread;
+  private BackgroundLoop flushLoop;
 
   /**
    * @param bucket where blocks are uploaded; null keeps them on local disk only
@@ -183,8 +185,11 @@ public final class Ingester extends AbstractService {
       t.setDaemon(true);
       return t;
     });
-    long period = flushPeriod().toMillis();
-    flushThread.scheduleWithFixedDelay(store::tick, period, period, TimeUnit.MILLISECONDS);
+    // A pass that throws is retried with backoff; one that keeps failing fails the ingester
+    // (visible on /ready) instead of silently ending every later flush.
+    flushLoop = new BackgroundLoop("ingester-flush", store::tick, BackgroundLoop.Policy.of(flushPeriod()), flushThread,
+        registry, t -> fail(new IllegalStateException("the flush loop stopped: " + t, t)));
+    flushLoop.start();
   }
 
   /** How often the flusher looks for ended windows: a fraction of the window, 100 ms to 10 s. */
@@ -196,6 +201,9 @@ public final class Ingester extends AbstractService {
   @Override
   protected void doStop() throws IOException {
     try {
+      if (flushLoop != null) {
+        flushLoop.stop();
+      }
       if (flushThread != null) {
         flushThread.shutdown();
         try {

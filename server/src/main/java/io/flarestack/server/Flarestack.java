@@ -23,6 +23,7 @@ import io.flarestack.common.ring.kv.InMemoryKvStore;
 import io.flarestack.common.ring.kv.KvStore;
 import io.flarestack.common.server.Server;
 import io.flarestack.distributor.Distributor;
+import io.flarestack.distributor.IngestGuards;
 import io.flarestack.distributor.PushServiceImpl;
 import io.flarestack.distributor.ingest.IngestHandler;
 import io.flarestack.distributor.ingest.jfr.JfrConfig;
@@ -185,6 +186,8 @@ public final class Flarestack {
           "The current number of ingester clients in the distributor's pool.");
       Distributor distributor = new Distributor(config.distributor(), limits,
           new RingIngesterWriter(ingesterRing, clients, fanout), clock, background, registry);
+      IngestGuards guards = new IngestGuards(config.distributor());
+      guards.registerWith(server.requestGuards());
       server.addService(new PushServiceImpl(distributor));
       JfrIngest jfr = new JfrIngest(distributor, JfrConfig.from(config.values()), registry);
       IngestHandler ingest = new IngestHandler(distributor, multitenancy, clock, limits, jfr);
@@ -192,7 +195,7 @@ public final class Flarestack {
       server.addRoute("POST", "/pyroscope/ingest", ingest);
       OtlpIngest otlp = new OtlpIngest(distributor, clock);
       server.addService(new ProfilesServiceImpl(otlp));
-      server.addRoute("POST", "/v1development/profiles", new OtlpHttpHandler(otlp, multitenancy, limits));
+      server.addRoute("POST", "/v1development/profiles", new OtlpHttpHandler(otlp, multitenancy, limits, guards.otlp()));
       return new CompositeService(Targets.DISTRIBUTOR, List.of(clients, distributor));
     }));
 

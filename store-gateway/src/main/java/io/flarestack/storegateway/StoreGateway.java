@@ -7,6 +7,7 @@ import io.flarestack.common.block.Block;
 import io.flarestack.common.block.BlockMeta;
 import io.flarestack.common.block.ReadStats;
 import io.flarestack.common.lifecycle.AbstractService;
+import io.flarestack.common.lifecycle.BackgroundLoop;
 import io.flarestack.common.objstore.Bucket;
 import io.flarestack.common.query.ProfileSource;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -41,12 +42,15 @@ public final class StoreGateway extends AbstractService {
   private final StoreGatewayMetrics metrics;
   private final BucketBlocks blocks;
   private ScheduledExecutorService syncThread;
+  private BackgroundLoop syncLoop;
+  private final MeterRegistry registry;
 
   public StoreGateway(StoreGatewayConfig config, Bucket bucket, Clock clock, MeterRegistry registry) {
     super("store-gateway");
     this.config = requireNonNull(config, "config is null");
     this.clock = requireNonNull(clock, "clock is null");
-    this.metrics = new StoreGatewayMetrics(requireNonNull(registry, "registry is null"), reads);
+    this.registry = requireNonNull(registry, "registry is null");
+    this.metrics = new StoreGatewayMetrics(registry, reads);
     this.blocks = new BucketBlocks(requireNonNull(bucket, "bucket is null"), metrics, reads);
   }
 
@@ -58,12 +62,18 @@ public final class StoreGateway extends AbstractService {
       t.setDaemon(true);
       return t;
     });
-    long ms = config.syncInterval().toMillis();
-    syncThread.scheduleWithFixedDelay(() -> sync("periodic"), ms, ms, TimeUnit.MILLISECONDS);
+    // sync() keeps the known blocks when listing fails; the loop guards against anything else.
+    syncLoop = new BackgroundLoop("store-gateway-sync", () -> sync("periodic"),
+        BackgroundLoop.Policy.of(config.syncInterval()), syncThread, registry,
+        t -> fail(new IllegalStateException("the bucket sync loop stopped: " + t, t)));
+    syncLoop.start();
   }
 
   @Override
   protected void doStop() throws InterruptedException {
+    if (syncLoop != null) {
+      syncLoop.stop();
+    }
     if (syncThread != null) {
       syncThread.shutdownNow();
       syncThread.awaitTermination(10, TimeUnit.SECONDS);

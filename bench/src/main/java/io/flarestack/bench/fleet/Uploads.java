@@ -3,7 +3,7 @@ package io.flarestack.bench.fleet;
 import static java.util.Objects.requireNonNull;
 
 import io.flarestack.common.io.Gzip;
-import java.io.ByteArrayInputStream;
+import io.flarestack.common.io.RequestMemory;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -90,7 +90,7 @@ public final class Uploads {
 
   private static int gunzippedSize(byte[] gz) {
     try {
-      return Gzip.gunzip(new ByteArrayInputStream(gz), gz.length, 256L << 20).length;
+      return Gzip.gunzip(gz, 256L << 20, RequestMemory.unbounded()).length;
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

@@ -2,7 +2,7 @@ package io.flarestack.bench.jmh;
 
 import io.flarestack.bench.fleet.TestData;
 import io.flarestack.common.io.Gzip;
-import java.io.ByteArrayInputStream;
+import io.flarestack.common.io.RequestMemory;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
@@ -55,7 +55,7 @@ public record Corpus(String name, List<String> files, List<byte[]> payloads, lon
 
   static byte[] gunzip(byte[] b) {
     try {
-      return Gzip.gunzip(new ByteArrayInputStream(b), b.length, 256L << 20);
+      return Gzip.gunzip(b, 256L << 20, RequestMemory.unbounded());
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

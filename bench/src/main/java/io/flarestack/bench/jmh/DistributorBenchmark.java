@@ -3,8 +3,8 @@ package io.flarestack.bench.jmh;
 import io.flarestack.api.google.v1.Profile;
 import io.flarestack.api.push.v1.PushRequest;
 import io.flarestack.common.io.Gzip;
+import io.flarestack.common.io.RequestMemory;
 import io.flarestack.distributor.Distributor;
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.util.List;
 import java.util.concurrent.ScheduledExecutorService;
@@ -83,7 +83,7 @@ public class DistributorBenchmark {
 
   static Profile parse(byte[] p) {
     try {
-      byte[] data = Gzip.isGzip(p) ? Gzip.gunzip(new ByteArrayInputStream(p), p.length, 256L << 20) : p;
+      byte[] data = Gzip.isGzip(p) ? Gzip.gunzip(p, 256L << 20, RequestMemory.unbounded()) : p;
       return Profile.parseFrom(data);
     } catch (IOException e) {
       throw new IllegalStateException(e);

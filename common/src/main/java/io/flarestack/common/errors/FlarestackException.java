@@ -30,6 +30,11 @@ public class FlarestackException extends RuntimeException {
     return code;
   }
 
+  /** The HTTP status of this error on plain HTTP and Connect: its code's, unless a subclass is more precise. */
+  public int httpStatus() {
+    return code.httpStatus();
+  }
+
   public static FlarestackException invalidArgument(String format, Object... args) {
     return new FlarestackException(ErrorCode.INVALID_ARGUMENT, String.format(format, args));
   }

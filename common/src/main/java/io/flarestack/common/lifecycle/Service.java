@@ -43,8 +43,12 @@ public interface Service {
     return state() == State.RUNNING;
   }
 
-  /** Why the service is not healthy, for {@code /ready}; null when healthy. */
+  /** Why the service is not healthy, for {@code /ready}; null when healthy. A failure's message is included. */
   default String unhealthyReason() {
-    return isHealthy() ? null : "service " + name() + " is " + state();
+    if (isHealthy()) {
+      return null;
+    }
+    Throwable f = failure();
+    return "service " + name() + " is " + state() + (state() == State.FAILED && f != null ? ": " + f.getMessage() : "");
   }
 }

@@ -2,10 +2,13 @@ package io.flarestack.common.server;
 
 import static java.util.Objects.requireNonNull;
 
+import io.flarestack.common.io.MemoryBudget;
+import io.flarestack.common.io.RequestGuards;
 import io.flarestack.common.lifecycle.AbstractService;
 import io.flarestack.common.server.connect.RpcRoutes;
 import io.flarestack.common.server.grpc.ConnectionCountingFilter;
 import io.flarestack.common.server.grpc.GrpcMetricsInterceptor;
+import io.flarestack.common.server.grpc.GuardedRegistry;
 import io.flarestack.common.server.grpc.SendSizeLimitInterceptor;
 import io.flarestack.common.server.http.Dispatcher;
 import io.flarestack.common.server.http.HttpHandler;
@@ -63,6 +66,8 @@ public final class Server extends AbstractService {
   private final TenantServerInterceptor tenantInterceptor;
   private final HealthStatusManager health = new HealthStatusManager();
   private final Router router;
+  private final MemoryBudget memory;
+  private final RequestGuards guards = new RequestGuards();
 
   private volatile RpcRoutes rpcRoutes;
   private EventLoopGroup acceptors;
@@ -92,6 +97,21 @@ public final class Server extends AbstractService {
       return routes == null ? null : routes.lookup(path);
     });
     this.registry.addService(ServerInterceptors.intercept(health.getHealthService(), tenantInterceptor));
+    this.memory = new MemoryBudget(config.effectiveMaxInflightRequestBytes());
+    metrics.inflightRequestBytes(memory);
+  }
+
+  /**
+   * The decoding guards of request messages: a component registers the guard of its request types
+   * (with their limits) here; every other type gets a guard without field limits.
+   */
+  public RequestGuards requestGuards() {
+    return guards;
+  }
+
+  /** The heap requests in flight may hold together ({@code -server.max-inflight-request-bytes}). */
+  public MemoryBudget requestMemory() {
+    return memory;
   }
 
   /** Serves a gRPC service on the gRPC port, in process, and over Connect/gRPC on the HTTP port. */
@@ -174,9 +194,9 @@ public final class Server extends AbstractService {
     deadlines = new ScheduledThreadPoolExecutor(1, new DefaultThreadFactory("flarestack-deadlines", true));
     deadlines.setRemoveOnCancelPolicy(true); // most deadlines are cancelled when their call ends
 
-    rpcRoutes = new RpcRoutes(registry, handlers, deadlines, config.maxRequestBytes());
-    http = new HttpTransport(new Dispatcher(router, handlers, metrics), metrics.tcpConnections("http"),
-        config.maxRequestBytes(), config.httpIdleTimeout(), config.gracefulShutdownTimeout());
+    rpcRoutes = new RpcRoutes(registry, handlers, deadlines, guards, config.maxRequestBytes());
+    http = new HttpTransport(new Dispatcher(router, handlers, metrics), metrics.tcpConnections("http"), memory,
+        config);
     http.start(acceptors, ioLoops, config.httpListenAddress(), config.httpListenPort());
 
     GrpcMetricsInterceptor grpcMetrics = new GrpcMetricsInterceptor(metrics);
@@ -185,10 +205,11 @@ public final class Server extends AbstractService {
         .workerEventLoopGroup(ioLoops)
         .channelType(NioServerSocketChannel.class)
         .executor(grpcExecutor)
-        .fallbackHandlerRegistry(registry)
+        .fallbackHandlerRegistry(new GuardedRegistry(registry, guards, memory))
         .intercept(new SendSizeLimitInterceptor(config.grpcMaxSendMsgSize()))
         .intercept(grpcMetrics) // added last, so it runs first and sees every outcome
-        .maxInboundMessageSize(config.grpcMaxRecvMsgSize())
+        // A message larger than the whole request memory budget could never be decoded.
+        .maxInboundMessageSize((int) Math.min(config.grpcMaxRecvMsgSize(), memory.capacity()))
         .permitKeepAliveTime(1, TimeUnit.SECONDS) // -server.grpc.keepalive.min-time-between-pings
         .permitKeepAliveWithoutCalls(true)
         .addTransportFilter(new ConnectionCountingFilter(metrics.tcpConnections("grpc")))

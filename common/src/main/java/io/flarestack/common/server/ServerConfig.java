@@ -26,6 +26,11 @@ import java.util.List;
  * @param httpIdleTimeout how long an HTTP connection may sit idle between requests
  * @param multitenancyEnabled whether {@code X-Scope-OrgID} is required (otherwise tenant {@code anonymous})
  * @param maxRequestBytes the largest HTTP request body, in bytes
+ * @param httpReadTimeout how long a request's body may take to arrive after its headers; zero for ever
+ * @param httpReadHeaderTimeout how long a request's headers may take to arrive after its first
+ *     byte; zero means the read timeout
+ * @param maxInflightRequestBytes the heap all requests in flight may hold for their bodies and
+ *     decoded forms; zero means a quarter of the JVM's maximum heap
  */
 public record ServerConfig(
     String httpListenAddress,
@@ -37,7 +42,10 @@ public record ServerConfig(
     Duration gracefulShutdownTimeout,
     Duration httpIdleTimeout,
     boolean multitenancyEnabled,
-    long maxRequestBytes) {
+    long maxRequestBytes,
+    Duration httpReadTimeout,
+    Duration httpReadHeaderTimeout,
+    long maxInflightRequestBytes) {
 
   /** The largest body the HTTP port can hold (one Java array). */
   public static final long MAX_BODY_BYTES = Integer.MAX_VALUE - 16;
@@ -60,6 +68,19 @@ public record ServerConfig(
       "server.graceful-shutdown-timeout", Duration.ofSeconds(30), "Timeout for graceful shutdowns.");
   public static final Option<Duration> HTTP_IDLE_TIMEOUT = Option.duration("server.http_server_idle_timeout",
       "server.http-idle-timeout", Duration.ofMinutes(2), "Idle timeout for the HTTP server.");
+  public static final Option<Duration> HTTP_READ_TIMEOUT = Option.duration("server.http_server_read_timeout",
+      "server.http-read-timeout", Duration.ofSeconds(30),
+      "Read timeout for the HTTP server: the most time a request's body may take to arrive after its headers"
+          + " (408 after it). 0 disables it.");
+  public static final Option<Duration> HTTP_READ_HEADER_TIMEOUT = Option.duration(
+      "server.http_server_read_header_timeout", "server.http-read-header-timeout", Duration.ZERO,
+      "Read timeout for HTTP request headers: the most time from a request's first byte to the end of its headers"
+          + " (408 after it). 0 uses -server.http-read-timeout.");
+  public static final Option<Long> MAX_INFLIGHT_REQUEST_BYTES = Option.bytes("server.max_inflight_request_bytes",
+      "server.max-inflight-request-bytes", 0L,
+      "The heap all requests in flight may hold together for their bodies and decoded forms; one request may hold"
+          + " at most this much (413 beyond), and a request that does not fit while others hold the rest gets 429."
+          + " 0 means a quarter of the JVM's maximum heap (-Xmx). Flarestack only.");
   public static final Option<Boolean> MULTITENANCY_ENABLED = Option.bool("multitenancy_enabled",
       "auth.multitenancy-enabled", false, "When set to true, incoming HTTP requests must specify tenant ID in HTTP X-Scope-OrgId header. When set to false, tenant ID anonymous is used instead.");
 
@@ -74,9 +95,17 @@ public record ServerConfig(
       throw new IllegalArgumentException("gRPC message size limits must be positive, got receive "
           + grpcMaxRecvMsgSize + " and send " + grpcMaxSendMsgSize);
     }
-    if (gracefulShutdownTimeout.isNegative() || httpIdleTimeout.isNegative()) {
+    requireNonNull(httpReadTimeout, "httpReadTimeout is null");
+    requireNonNull(httpReadHeaderTimeout, "httpReadHeaderTimeout is null");
+    if (gracefulShutdownTimeout.isNegative() || httpIdleTimeout.isNegative() || httpReadTimeout.isNegative()
+        || httpReadHeaderTimeout.isNegative()) {
       throw new IllegalArgumentException("server timeouts must not be negative, got graceful shutdown "
-          + gracefulShutdownTimeout + " and idle " + httpIdleTimeout);
+          + gracefulShutdownTimeout + ", idle " + httpIdleTimeout + ", read " + httpReadTimeout + " and read header "
+          + httpReadHeaderTimeout);
+    }
+    if (maxInflightRequestBytes < 0) {
+      throw new IllegalArgumentException("-server.max-inflight-request-bytes must not be negative, got "
+          + maxInflightRequestBytes);
     }
     if (maxRequestBytes <= 0) {
       throw new IllegalArgumentException("maxRequestBytes must be positive, got " + maxRequestBytes);
@@ -92,7 +121,8 @@ public record ServerConfig(
 
   public static List<Option<?>> options() {
     return List.of(HTTP_LISTEN_ADDRESS, HTTP_LISTEN_PORT, GRPC_LISTEN_ADDRESS, GRPC_LISTEN_PORT, GRPC_MAX_RECV_MSG_SIZE,
-        GRPC_MAX_SEND_MSG_SIZE, GRACEFUL_SHUTDOWN_TIMEOUT, HTTP_IDLE_TIMEOUT, MULTITENANCY_ENABLED);
+        GRPC_MAX_SEND_MSG_SIZE, GRACEFUL_SHUTDOWN_TIMEOUT, HTTP_IDLE_TIMEOUT, HTTP_READ_TIMEOUT, HTTP_READ_HEADER_TIMEOUT,
+        MAX_INFLIGHT_REQUEST_BYTES, MULTITENANCY_ENABLED);
   }
 
   /** Reads the options; {@code maxRequestBytes} starts at {@link #DEFAULT_MAX_REQUEST_BYTES}. */
@@ -100,36 +130,65 @@ public record ServerConfig(
     return new ServerConfig(v.get(HTTP_LISTEN_ADDRESS), v.get(HTTP_LISTEN_PORT), v.get(GRPC_LISTEN_ADDRESS),
         v.get(GRPC_LISTEN_PORT), v.get(GRPC_MAX_RECV_MSG_SIZE), v.get(GRPC_MAX_SEND_MSG_SIZE),
         v.get(GRACEFUL_SHUTDOWN_TIMEOUT), v.get(HTTP_IDLE_TIMEOUT), v.get(MULTITENANCY_ENABLED),
-        DEFAULT_MAX_REQUEST_BYTES);
+        DEFAULT_MAX_REQUEST_BYTES, v.get(HTTP_READ_TIMEOUT), v.get(HTTP_READ_HEADER_TIMEOUT),
+        v.get(MAX_INFLIGHT_REQUEST_BYTES));
   }
 
   /** Pyroscope's defaults. */
   public static ServerConfig defaults() {
     return new ServerConfig("", 4040, "", 9095, 104857600, 104857600, Duration.ofSeconds(30), Duration.ofMinutes(2),
-        false, DEFAULT_MAX_REQUEST_BYTES);
+        false, DEFAULT_MAX_REQUEST_BYTES, Duration.ofSeconds(30), Duration.ZERO, 0);
   }
 
   /** A copy with another HTTP request body limit (clamped to {@link #MAX_BODY_BYTES}). */
   public ServerConfig withMaxRequestBytes(long bytes) {
     return new ServerConfig(httpListenAddress, httpListenPort, grpcListenAddress, grpcListenPort, grpcMaxRecvMsgSize,
-        grpcMaxSendMsgSize, gracefulShutdownTimeout, httpIdleTimeout, multitenancyEnabled, bytes);
+        grpcMaxSendMsgSize, gracefulShutdownTimeout, httpIdleTimeout, multitenancyEnabled, bytes, httpReadTimeout, httpReadHeaderTimeout,
+        maxInflightRequestBytes);
   }
 
   /** A copy listening on other ports (0 = ephemeral), for tests and embedded use. */
   public ServerConfig withPorts(int httpPort, int grpcPort) {
     return new ServerConfig(httpListenAddress, httpPort, grpcListenAddress, grpcPort, grpcMaxRecvMsgSize,
-        grpcMaxSendMsgSize, gracefulShutdownTimeout, httpIdleTimeout, multitenancyEnabled, maxRequestBytes);
+        grpcMaxSendMsgSize, gracefulShutdownTimeout, httpIdleTimeout, multitenancyEnabled, maxRequestBytes, httpReadTimeout, httpReadHeaderTimeout,
+        maxInflightRequestBytes);
   }
 
   /** A copy with multitenancy switched on or off. */
   public ServerConfig withMultitenancy(boolean enabled) {
     return new ServerConfig(httpListenAddress, httpListenPort, grpcListenAddress, grpcListenPort, grpcMaxRecvMsgSize,
-        grpcMaxSendMsgSize, gracefulShutdownTimeout, httpIdleTimeout, enabled, maxRequestBytes);
+        grpcMaxSendMsgSize, gracefulShutdownTimeout, httpIdleTimeout, enabled, maxRequestBytes, httpReadTimeout, httpReadHeaderTimeout,
+        maxInflightRequestBytes);
+  }
+
+  /** A copy with other read timeouts (zero header timeout: the read timeout). */
+  public ServerConfig withReadTimeouts(Duration read, Duration readHeader) {
+    return new ServerConfig(httpListenAddress, httpListenPort, grpcListenAddress, grpcListenPort, grpcMaxRecvMsgSize,
+        grpcMaxSendMsgSize, gracefulShutdownTimeout, httpIdleTimeout, multitenancyEnabled, maxRequestBytes, read,
+        readHeader, maxInflightRequestBytes);
+  }
+
+  /** A copy with another in-flight request memory budget (zero: a quarter of the maximum heap). */
+  public ServerConfig withMaxInflightRequestBytes(long bytes) {
+    return new ServerConfig(httpListenAddress, httpListenPort, grpcListenAddress, grpcListenPort, grpcMaxRecvMsgSize,
+        grpcMaxSendMsgSize, gracefulShutdownTimeout, httpIdleTimeout, multitenancyEnabled, maxRequestBytes,
+        httpReadTimeout, httpReadHeaderTimeout, bytes);
+  }
+
+  /** The in-flight request memory budget in bytes, with zero resolved against the JVM's maximum heap. */
+  public long effectiveMaxInflightRequestBytes() {
+    return maxInflightRequestBytes > 0 ? maxInflightRequestBytes : Runtime.getRuntime().maxMemory() / 4;
+  }
+
+  /** The header read timeout in force: its own, or the read timeout when zero. */
+  public Duration effectiveReadHeaderTimeout() {
+    return httpReadHeaderTimeout.isZero() ? httpReadTimeout : httpReadHeaderTimeout;
   }
 
   /** A copy with another graceful shutdown timeout. */
   public ServerConfig withGracefulShutdownTimeout(Duration timeout) {
     return new ServerConfig(httpListenAddress, httpListenPort, grpcListenAddress, grpcListenPort, grpcMaxRecvMsgSize,
-        grpcMaxSendMsgSize, timeout, httpIdleTimeout, multitenancyEnabled, maxRequestBytes);
+        grpcMaxSendMsgSize, timeout, httpIdleTimeout, multitenancyEnabled, maxRequestBytes, httpReadTimeout, httpReadHeaderTimeout,
+        maxInflightRequestBytes);
   }
 }

@@ -22,7 +22,7 @@ class ServerLifecycleIT {
   void aTakenPortFailsStartAndReleasesEverything() throws Exception {
     try (TestServer first = TestServer.start(false)) {
       ServerConfig clash = new ServerConfig("127.0.0.1", first.server.httpPort(), "127.0.0.1", 0, 1 << 20, 1 << 20,
-          Duration.ofSeconds(5), Duration.ofMinutes(2), false, 1 << 20);
+          Duration.ofSeconds(5), Duration.ofMinutes(2), false, 1 << 20, Duration.ofSeconds(30), Duration.ZERO, 0);
       Server second = new Server(clash, new SimpleMeterRegistry(), "clash-" + UUID.randomUUID());
       assertThatThrownBy(second::start).isInstanceOf(BindException.class);
       assertThat(second.state()).isEqualTo(Service.State.FAILED);
@@ -44,7 +44,7 @@ class ServerLifecycleIT {
   @Test
   void idleConnectionsCloseButBusyOnesAreServed() throws Exception {
     ServerConfig config = new ServerConfig("127.0.0.1", 0, "127.0.0.1", 0, 1 << 20, 1 << 20, Duration.ofSeconds(5),
-        Duration.ofMillis(300), false, 1 << 20);
+        Duration.ofMillis(300), false, 1 << 20, Duration.ofSeconds(30), Duration.ZERO, 0);
     Semaphore entered = new Semaphore(0);
     CompletableFuture<Void> release = new CompletableFuture<>();
     try (TestServer t = TestServer.start(config).route("GET", "/slow", r -> {

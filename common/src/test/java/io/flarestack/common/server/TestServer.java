@@ -22,7 +22,7 @@ final class TestServer implements AutoCloseable {
 
   static ServerConfig config(boolean multitenancy, long maxRequestBytes) {
     return new ServerConfig("127.0.0.1", 0, "127.0.0.1", 0, 104857600, 104857600, Duration.ofSeconds(10),
-        Duration.ofMinutes(2), multitenancy, maxRequestBytes);
+        Duration.ofMinutes(2), multitenancy, maxRequestBytes, Duration.ofSeconds(30), Duration.ZERO, 0);
   }
 
   static TestServer start(ServerConfig config) throws Exception {

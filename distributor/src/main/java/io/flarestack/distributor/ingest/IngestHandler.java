@@ -51,6 +51,11 @@ import java.util.UUID;
  * ingester failure keeps its 5xx so that agents retry. Thread-safe.
  */
 public final class IngestHandler implements HttpHandler {
+  /**
+   * The heap the text, binary and speedscope decoders may hold per body byte: the stacks as
+   * strings (UTF-16), their map, and the profile built from them.
+   */
+  private static final long TEXT_DECODE_FACTOR = 6;
   private static final String SUPPORTED =
       "pprof, jfr, lines, folded (also \"collapsed\" and \"groups\", the default), trie, tree, speedscope";
 
@@ -121,7 +126,7 @@ public final class IngestHandler implements HttpHandler {
               : textRequest(request, format, name, spy, from, until, l);
       distributor.push(tenant, push);
     } catch (FlarestackException e) {
-      return HttpResponse.error(format.pprof() ? pprofStatus(e) : e.code().httpStatus(), e);
+      return HttpResponse.error(format.pprof() ? pprofStatus(e) : e.httpStatus(), e);
     }
     return HttpResponse.empty(200);
   }
@@ -182,7 +187,7 @@ public final class IngestHandler implements HttpHandler {
       }
     }
     PprofUploads.Upload upload = PprofUploads.prepare(profile, config, spy, from, l.maxProfileSizeBytes(),
-        l.ingestionBodyLimitBytes());
+        l.ingestionBodyLimitBytes(), l.maxProfileStacktraceSamples());
     List<LabelPair> labels = new ArrayList<>();
     labels.add(pair(LabelNames.METRIC_NAME, upload.metricName()));
     labels.add(pair(LabelNames.DELTA, "false"));
@@ -198,6 +203,8 @@ public final class IngestHandler implements HttpHandler {
   private static PushRequest textRequest(HttpRequest request, Format format, AppName name, String spy, long from,
       long until, Limits l) {
     byte[] body = request.body();
+    request.memory().reserve(TEXT_DECODE_FACTOR * body.length, "decoding the " + format.name().toLowerCase(Locale.ROOT)
+        + " body");
     Map<String, Long> stacks = switch (format) {
       case LINES -> CollapsedStacks.parseLines(body);
       case TRIE -> BinaryStacks.parseTrie(body, body.length);
@@ -213,6 +220,7 @@ public final class IngestHandler implements HttpHandler {
   // One series per (merged) speedscope profile, labelled profile_name; with several profiles the
   // app name gets the unit as its last part, which then picks the profile type (Pyroscope).
   private static PushRequest speedscopeRequest(HttpRequest request, AppName name, String spy, long from, long until) {
+    request.memory().reserve(TEXT_DECODE_FACTOR * request.body().length, "decoding the speedscope body");
     List<Speedscope.Profile> profiles = Speedscope.parse(request.body());
     long rate = sampleRate(request.param("sampleRate"));
     PushRequest.Builder push = PushRequest.newBuilder();
@@ -273,7 +281,7 @@ public final class IngestHandler implements HttpHandler {
   private static int pprofStatus(FlarestackException e) {
     return switch (e.code()) {
       case INVALID_ARGUMENT, FAILED_PRECONDITION, OUT_OF_RANGE, UNIMPLEMENTED -> 422;
-      default -> e.code().httpStatus();
+      default -> e.httpStatus();
     };
   }
 

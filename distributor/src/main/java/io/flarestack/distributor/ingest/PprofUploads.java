@@ -43,11 +43,13 @@ public final class PprofUploads {
    * @param config the uploaded sample type config, or null
    * @param maxProfileSize {@code max_profile_size_bytes}, 0 for none
    * @param bodyLimit {@code ingestion_body_limit}, 0 for none
+   * @param maxSamples {@code max_profile_stacktrace_samples}, 0 for none
    * @throws io.flarestack.distributor.DiscardException when the bytes are not a pprof or too large
    */
   public static Upload prepare(byte[] data, SampleTypeConfig config, String spyName, long fromNanos,
-      long maxProfileSize, long bodyLimit) {
-    DecodedProfile decoded = PprofDecoder.decode(data, maxProfileSize, bodyLimit > 0 ? bodyLimit : Long.MAX_VALUE);
+      long maxProfileSize, long bodyLimit, int maxSamples) {
+    DecodedProfile decoded = PprofDecoder.decode(data, maxProfileSize, bodyLimit > 0 ? bodyLimit : Long.MAX_VALUE,
+        maxSamples);
     Profile p = decoded.profile();
     Profile.Builder b = null;
     if (p.getTimeNanos() >= 0 && p.getTimeNanos() < END_OF_1970_NANOS) {

@@ -4,8 +4,11 @@ import static java.util.Objects.requireNonNull;
 
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.util.JsonFormat;
+import io.flarestack.common.errors.ErrorCode;
 import io.flarestack.common.errors.FlarestackException;
 import io.flarestack.common.io.Gzip;
+import io.flarestack.common.io.ProtoGuard;
+import io.flarestack.common.io.RequestMemory;
 import io.flarestack.common.limits.Limits;
 import io.flarestack.common.limits.TenantLimits;
 import io.flarestack.common.server.http.HttpHandler;
@@ -14,7 +17,6 @@ import io.flarestack.common.server.http.HttpResponse;
 import io.flarestack.common.tenant.Tenant;
 import io.opentelemetry.proto.collector.profiles.v1development.ExportProfilesServiceRequest;
 import io.opentelemetry.proto.collector.profiles.v1development.ExportProfilesServiceResponse;
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Set;
@@ -38,11 +40,17 @@ public final class OtlpHttpHandler implements HttpHandler {
   private final OtlpIngest ingest;
   private final boolean multitenancyEnabled;
   private final TenantLimits limits;
+  private final ProtoGuard guard;
 
-  public OtlpHttpHandler(OtlpIngest ingest, boolean multitenancyEnabled, TenantLimits limits) {
+  /**
+   * @param guard the decoding guard of {@code ExportProfilesServiceRequest} (its limits, and what
+   *     decoding may hold of the request's memory)
+   */
+  public OtlpHttpHandler(OtlpIngest ingest, boolean multitenancyEnabled, TenantLimits limits, ProtoGuard guard) {
     this.ingest = requireNonNull(ingest, "ingest is null");
     this.multitenancyEnabled = multitenancyEnabled;
     this.limits = requireNonNull(limits, "limits is null");
+    this.guard = requireNonNull(guard, "guard is null");
   }
 
   @Override
@@ -62,19 +70,32 @@ public final class OtlpHttpHandler implements HttpHandler {
       }
       String encoding = request.header("Content-Encoding");
       if (encoding != null && encoding.equalsIgnoreCase("gzip")) {
-        body = gunzip(body, limit);
+        body = gunzip(body, limit, request.memory());
         if (body == null) {
           return tooLarge(-1, limit);
         }
       }
-      ingest.export(tenant, parse(body, json));
+      ingest.export(tenant, parse(body, json, request.memory()));
       return HttpResponse.ok("application/x-protobuf", OK);
     } catch (FlarestackException e) {
-      return HttpResponse.text(e.code().httpStatus(), e.getMessage());
+      return HttpResponse.text(e.httpStatus(), e.getMessage());
     }
   }
 
-  private static ExportProfilesServiceRequest parse(byte[] body, boolean json) {
+  private ExportProfilesServiceRequest parse(byte[] body, boolean json, RequestMemory memory) {
+    try {
+      if (json) {
+        guard.checkJson(body, memory, "the OTLP export request");
+      } else {
+        guard.check(body, memory, "the OTLP export request");
+      }
+    } catch (FlarestackException e) {
+      if (e.code() != ErrorCode.INVALID_ARGUMENT) {
+        throw e; // a limit of the request's memory
+      }
+      throw FlarestackException.invalidArgument("Failed to parse %s request (%d bytes): %s", json ? "JSON" : "protobuf",
+          body.length, e.getMessage());
+    }
     try {
       if (json) {
         ExportProfilesServiceRequest.Builder b = ExportProfilesServiceRequest.newBuilder();
@@ -88,9 +109,9 @@ public final class OtlpHttpHandler implements HttpHandler {
     }
   }
 
-  private static byte[] gunzip(byte[] body, long limit) {
+  private static byte[] gunzip(byte[] body, long limit, RequestMemory memory) {
     try {
-      return Gzip.gunzip(new ByteArrayInputStream(body), body.length, limit > 0 ? limit : Long.MAX_VALUE);
+      return Gzip.gunzip(body, limit > 0 ? limit : Long.MAX_VALUE, memory);
     } catch (IOException e) {
       throw FlarestackException.invalidArgument("Failed to read request body: the body is not valid gzip (%s)",
           e.getMessage());

@@ -2,7 +2,7 @@ package io.flarestack.server.ui;
 
 import static java.util.Objects.requireNonNull;
 
-import io.flarestack.common.server.http.Gzip;
+import io.flarestack.common.io.Gzip;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -124,7 +124,7 @@ public final class UiAssets {
     String type = contentType(path);
     boolean text = type.startsWith("text/") || type.startsWith("application/json") || type.equals("image/svg+xml")
         || type.equals("application/wasm");
-    byte[] gz = text && body.length > 1024 ? Gzip.compress(body) : null;
+    byte[] gz = text && body.length > 1024 ? Gzip.gzipFast(body) : null;
     return new Asset(type, body, gz != null && gz.length < body.length ? gz : null);
   }
 

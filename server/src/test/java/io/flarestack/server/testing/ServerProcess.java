@@ -39,10 +39,20 @@ public final class ServerProcess implements AutoCloseable {
    *     or null
    */
   public static ServerProcess start(List<String> args, String shellPrefix) throws IOException {
+    return start(List.of("-Xmx512m", "-XX:+UseSerialGC"), args, shellPrefix);
+  }
+
+  /**
+   * As {@link #start(List, String)} with other JVM options than the default {@code -Xmx512m
+   * -XX:+UseSerialGC}.
+   */
+  public static ServerProcess start(List<String> jvmOptions, List<String> args, String shellPrefix) throws IOException {
     String classpath = Path.of("target", "classes").toAbsolutePath() + java.io.File.pathSeparator
         + Files.readString(Path.of("target", "runtime-classpath.txt")).trim();
-    List<String> java = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-Xmx512m", "-XX:+UseSerialGC", "-Djava.net.preferIPv4Stack=true", "-cp", classpath,
+    List<String> java = new ArrayList<>();
+    java.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    java.addAll(jvmOptions);
+    java.addAll(List.of("-Djava.net.preferIPv4Stack=true", "-cp", classpath,
         "io.flarestack.server.Main", "-server.http-listen-port=0", "-server.grpc-listen-port=0"));
     java.addAll(args);
     List<String> command = java;
@@ -106,6 +116,33 @@ public final class ServerProcess implements AutoCloseable {
 
   public int httpPort() {
     return httpPort;
+  }
+
+  /** The gRPC port, from the start-up log line. */
+  public int grpcPort() {
+    synchronized (lines) {
+      for (String line : lines) {
+        Matcher m = STARTED.matcher(line);
+        if (m.find()) {
+          return Integer.parseInt(m.group(2));
+        }
+      }
+    }
+    return -1;
+  }
+
+  public boolean isAlive() {
+    return process.isAlive();
+  }
+
+  /** The resident set size of the process now (Linux's VmRSS), in bytes. */
+  public long rssBytes() throws IOException {
+    for (String line : Files.readAllLines(Path.of("/proc", Long.toString(process.pid()), "status"))) {
+      if (line.startsWith("VmRSS:")) {
+        return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
+      }
+    }
+    throw new IOException("no VmRSS in /proc/" + process.pid() + "/status");
   }
 
   public String baseUrl() {

@@ -7,7 +7,7 @@ import io.flarestack.api.google.v1.Profile;
 import io.flarestack.common.errors.ErrorCode;
 import io.flarestack.common.errors.FlarestackException;
 import io.flarestack.common.io.Gzip;
-import java.io.ByteArrayInputStream;
+import io.flarestack.common.io.RequestMemory;
 import java.io.IOException;
 
 /**
@@ -48,7 +48,7 @@ public final class PprofReader {
 
   private static byte[] gunzip(byte[] bytes, long max) {
     try {
-      byte[] out = Gzip.gunzip(new ByteArrayInputStream(bytes), bytes.length, max);
+      byte[] out = Gzip.gunzip(bytes, max, RequestMemory.current());
       if (out == null) {
         throw tooLarge(max);
       }

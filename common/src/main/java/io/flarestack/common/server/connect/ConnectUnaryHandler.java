@@ -4,7 +4,8 @@ import static java.util.Objects.requireNonNull;
 
 import io.flarestack.common.errors.ErrorCode;
 import io.flarestack.common.errors.FlarestackException;
-import io.flarestack.common.server.http.Gzip;
+import io.flarestack.common.io.RequestGuards;
+import io.flarestack.common.server.http.Bodies;
 import io.flarestack.common.server.http.HttpRequest;
 import io.flarestack.common.server.http.HttpResponse;
 import io.flarestack.common.server.http.Reply;
@@ -24,10 +25,12 @@ import java.util.concurrent.CompletableFuture;
  */
 final class ConnectUnaryHandler {
   private final UnaryCallRunner runner;
+  private final RequestGuards guards;
   private final long maxRequestBytes;
 
-  ConnectUnaryHandler(UnaryCallRunner runner, long maxRequestBytes) {
+  ConnectUnaryHandler(UnaryCallRunner runner, RequestGuards guards, long maxRequestBytes) {
     this.runner = requireNonNull(runner, "runner is null");
+    this.guards = requireNonNull(guards, "guards is null");
     this.maxRequestBytes = maxRequestBytes;
   }
 
@@ -36,9 +39,10 @@ final class ConnectUnaryHandler {
     byte[] body = decodeBody(request);
     long timeout = Timeouts.connectTimeoutNanos(request.header("connect-timeout-ms"));
     MethodDescriptor<ReqT, RespT> descriptor = method.getMethodDescriptor();
-    ReqT message = MessageCodec.parse(descriptor.getRequestMarshaller(), body, protocol.json());
+    ReqT message = MessageCodec.parse(descriptor.getRequestMarshaller(), body, protocol.json(), guards,
+        request.memory());
     CompletableFuture<CallResult<RespT>> call = runner.start(method, message, RequestMetadata.from(request.headers()),
-        timeout, info.remoteAddress(), request.header("host"));
+        timeout, info.remoteAddress(), request.header("host"), request.memory());
     return Futures.map(call, r -> toReply(descriptor, protocol, r));
   }
 
@@ -48,7 +52,7 @@ final class ConnectUnaryHandler {
       return request.body();
     }
     if (encoding.trim().toLowerCase(Locale.ROOT).equals("gzip")) {
-      return Gzip.decompress(request.body(), maxRequestBytes, "request body");
+      return Bodies.gunzip(request.body(), maxRequestBytes, "request body", request.memory());
     }
     throw FlarestackException.invalidArgument("unsupported Content-Encoding \"%s\": use gzip or identity", encoding);
   }

@@ -1,8 +1,9 @@
 package io.flarestack.common.server.connect;
 
 import io.flarestack.common.errors.FlarestackException;
-import io.flarestack.common.server.http.BodyTooLargeException;
-import io.flarestack.common.server.http.Gzip;
+import io.flarestack.common.errors.TooLargeException;
+import io.flarestack.common.io.RequestMemory;
+import io.flarestack.common.server.http.Bodies;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -23,9 +24,10 @@ final class GrpcFraming {
    *
    * @param encoding the request's {@code grpc-encoding}, or null
    * @throws FlarestackException invalid_argument for truncated frames or an unknown encoding;
-   *     {@link BodyTooLargeException} when a decompressed message exceeds {@code limit}
+   *     {@link TooLargeException} when a decompressed message exceeds {@code limit}; what
+   *     {@code memory} throws when the request may not hold the decompressed messages
    */
-  static List<byte[]> split(byte[] body, String encoding, long limit) {
+  static List<byte[]> split(byte[] body, String encoding, long limit, RequestMemory memory) {
     List<byte[]> messages = new ArrayList<>(1);
     int pos = 0;
     while (pos < body.length) {
@@ -40,23 +42,24 @@ final class GrpcFraming {
         throw FlarestackException.invalidArgument("truncated gRPC message: frame says %d bytes, %d left", length,
             body.length - pos);
       }
+      memory.reserve(length, "gRPC request message");
       byte[] message = java.util.Arrays.copyOfRange(body, pos, pos + (int) length);
       pos += (int) length;
       if ((flags & 1) != 0) {
-        message = decompress(message, encoding, limit);
+        message = decompress(message, encoding, limit, memory);
       }
       messages.add(message);
     }
     return messages;
   }
 
-  private static byte[] decompress(byte[] message, String encoding, long limit) {
+  private static byte[] decompress(byte[] message, String encoding, long limit, RequestMemory memory) {
     String e = encoding == null ? "identity" : encoding.trim().toLowerCase(Locale.ROOT);
     if (!e.equals("gzip")) {
       throw FlarestackException.invalidArgument("gRPC message is flagged compressed with grpc-encoding \"%s\"; only gzip is supported",
           e);
     }
-    return Gzip.decompress(message, limit, "gRPC request message");
+    return Bodies.gunzip(message, limit, "gRPC request message", memory);
   }
 
   /** One uncompressed frame. */

@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import io.flarestack.common.errors.ErrorCode;
 import io.flarestack.common.errors.FlarestackException;
+import io.flarestack.common.io.RequestGuards;
 import io.flarestack.common.server.http.HttpRequest;
 import io.flarestack.common.server.http.HttpResponse;
 import io.flarestack.common.server.http.Reply;
@@ -24,10 +25,12 @@ import java.util.concurrent.CompletableFuture;
  */
 final class GrpcUnaryHandler {
   private final UnaryCallRunner runner;
+  private final RequestGuards guards;
   private final long maxRequestBytes;
 
-  GrpcUnaryHandler(UnaryCallRunner runner, long maxRequestBytes) {
+  GrpcUnaryHandler(UnaryCallRunner runner, RequestGuards guards, long maxRequestBytes) {
     this.runner = requireNonNull(runner, "runner is null");
+    this.guards = requireNonNull(guards, "guards is null");
     this.maxRequestBytes = maxRequestBytes;
   }
 
@@ -47,17 +50,19 @@ final class GrpcUnaryHandler {
     long timeout;
     try {
       timeout = Timeouts.grpcTimeoutNanos(request.header("grpc-timeout"));
-      List<byte[]> messages = GrpcFraming.split(request.body(), request.header("grpc-encoding"), maxRequestBytes);
+      List<byte[]> messages = GrpcFraming.split(request.body(), request.header("grpc-encoding"), maxRequestBytes,
+          request.memory());
       if (messages.size() != 1) {
         throw FlarestackException.invalidArgument("unary method %s needs exactly one request message, got %d",
             descriptor.getFullMethodName(), messages.size());
       }
-      message = MessageCodec.parse(descriptor.getRequestMarshaller(), messages.get(0), protocol.json());
+      message = MessageCodec.parse(descriptor.getRequestMarshaller(), messages.get(0), protocol.json(), guards,
+          request.memory());
     } catch (FlarestackException e) {
       return done(protocol, Status.fromCode(e.code().grpcCode()).withDescription(e.getMessage()));
     }
     CompletableFuture<CallResult<RespT>> call = runner.start(method, message, RequestMetadata.from(request.headers()),
-        timeout, info.remoteAddress(), request.header("host"));
+        timeout, info.remoteAddress(), request.header("host"), request.memory());
     return Futures.map(call, r -> {
       if (!r.status().isOk()) {
         return reply(protocol, r.status(), new byte[0]);

@@ -6,6 +6,8 @@ import com.google.protobuf.MessageLite;
 import com.google.protobuf.util.JsonFormat;
 import io.flarestack.common.errors.ErrorCode;
 import io.flarestack.common.errors.FlarestackException;
+import io.flarestack.common.io.RequestGuards;
+import io.flarestack.common.io.RequestMemory;
 import io.grpc.MethodDescriptor;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -26,12 +28,16 @@ final class MessageCodec {
   private MessageCodec() {}
 
   /**
-   * Parses a request message. An empty body is the empty message in both codecs.
+   * Parses a request message. An empty body is the empty message in both codecs. Before anything
+   * is built, the message type's {@link io.flarestack.common.io.ProtoGuard} walks the body,
+   * enforces its limits and reserves what decoding will hold from {@code memory}.
    *
-   * @throws FlarestackException invalid_argument when the body is not a valid message
+   * @throws FlarestackException invalid_argument when the body is not a valid message or passes a
+   *     limit; what the memory reservation throws when the request may not hold that much
    */
   @SuppressWarnings("unchecked")
-  static <T> T parse(MethodDescriptor.Marshaller<T> marshaller, byte[] body, boolean json) {
+  static <T> T parse(MethodDescriptor.Marshaller<T> marshaller, byte[] body, boolean json, RequestGuards guards,
+      RequestMemory memory) {
     Message prototype = prototype(marshaller);
     if (prototype == null) {
       if (json) {
@@ -44,20 +50,34 @@ final class MessageCodec {
       }
     }
     String type = prototype.getDescriptorForType().getFullName();
+    if (json && isBlank(body)) {
+      return (T) prototype.getDefaultInstanceForType();
+    }
+    if (json) {
+      guards.forType(prototype.getDescriptorForType()).checkJson(body, memory, "the " + type + " request");
+    } else {
+      guards.forType(prototype.getDescriptorForType()).check(body, memory, "the " + type + " request");
+    }
     try {
       if (!json) {
         return (T) prototype.getParserForType().parseFrom(body);
       }
-      String text = new String(body, StandardCharsets.UTF_8);
       Message.Builder builder = prototype.newBuilderForType();
-      if (!text.isBlank()) {
-        JSON_PARSER.merge(text, builder);
-      }
+      JSON_PARSER.merge(new String(body, StandardCharsets.UTF_8), builder);
       return (T) builder.build();
     } catch (InvalidProtocolBufferException | RuntimeException e) { // the JSON parser reports some errors unchecked
       throw FlarestackException.invalidArgument("invalid %s request body for %s: %s", json ? "JSON" : "protobuf", type,
           e.getMessage());
     }
+  }
+
+  private static boolean isBlank(byte[] body) {
+    for (byte b : body) {
+      if (b != ' ' && b != '\t' && b != '\n' && b != '\r') {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** Serializes a response message. */

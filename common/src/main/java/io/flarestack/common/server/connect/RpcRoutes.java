@@ -3,6 +3,7 @@ package io.flarestack.common.server.connect;
 import static java.util.Objects.requireNonNull;
 
 import io.flarestack.common.errors.ErrorCode;
+import io.flarestack.common.io.RequestGuards;
 import io.flarestack.common.server.http.HttpRequest;
 import io.flarestack.common.server.http.Reply;
 import io.flarestack.common.server.http.RequestInfo;
@@ -32,13 +33,15 @@ public final class RpcRoutes {
    * @param registry the services, with their interceptors already applied
    * @param executor runs call callbacks that cannot run on the request's worker thread
    * @param scheduler fires call deadlines
+   * @param guards the decoding guard of each request message type
    * @param maxRequestBytes the limit on a decompressed request message
    */
-  public RpcRoutes(HandlerRegistry registry, Executor executor, ScheduledExecutorService scheduler, long maxRequestBytes) {
+  public RpcRoutes(HandlerRegistry registry, Executor executor, ScheduledExecutorService scheduler, RequestGuards guards,
+      long maxRequestBytes) {
     this.registry = requireNonNull(registry, "registry is null");
     UnaryCallRunner runner = new UnaryCallRunner(executor, scheduler);
-    this.connect = new ConnectUnaryHandler(runner, maxRequestBytes);
-    this.grpc = new GrpcUnaryHandler(runner, maxRequestBytes);
+    this.connect = new ConnectUnaryHandler(runner, guards, maxRequestBytes);
+    this.grpc = new GrpcUnaryHandler(runner, guards, maxRequestBytes);
   }
 
   /** The handler of an RPC path, or null when no registered method has that path. */

@@ -2,6 +2,7 @@ package io.flarestack.common.server.connect;
 
 import static java.util.Objects.requireNonNull;
 
+import io.flarestack.common.io.RequestMemory;
 import io.grpc.Attributes;
 import io.grpc.Context;
 import io.grpc.Contexts;
@@ -48,17 +49,22 @@ final class UnaryCallRunner {
    * @param timeoutNanos the deadline from now, or negative for none
    * @param remote the peer address, or null
    * @param authority the Host/:authority, or null
+   * @param memory the request's memory, which the call finds as {@link RequestMemory#current()}
    * @return the call's end; never fails exceptionally except by cancellation
    */
   <ReqT, RespT> CompletableFuture<CallResult<RespT>> start(ServerMethodDefinition<ReqT, RespT> method, ReqT request,
-      Metadata headers, long timeoutNanos, SocketAddress remote, String authority) {
+      Metadata headers, long timeoutNanos, SocketAddress remote, String authority, RequestMemory memory) {
+    Context base = memory.attachTo(Context.ROOT);
     Context.CancellableContext context = timeoutNanos >= 0
-        ? Context.ROOT.withDeadlineAfter(timeoutNanos, TimeUnit.NANOSECONDS, scheduler)
-        : Context.ROOT.withCancellation();
+        ? base.withDeadlineAfter(timeoutNanos, TimeUnit.NANOSECONDS, scheduler)
+        : base.withCancellation();
     Attributes attributes = remote == null ? Attributes.EMPTY
         : Attributes.newBuilder().set(Grpc.TRANSPORT_ATTR_REMOTE_ADDR, remote).build();
     CapturingServerCall<ReqT, RespT> call = new CapturingServerCall<>(method.getMethodDescriptor(), attributes, authority);
     SerialExecutor serial = new SerialExecutor(executor);
+    // The service runs in the serial tasks: the request's memory stays counted until the last one
+    // is done, even when the client hangs up before.
+    RequestMemory.Hold hold = memory.retain();
     ListenerSlot<ReqT> slot = new ListenerSlot<>();
     CompletableFuture<CallResult<RespT>> result = call.result();
 
@@ -78,6 +84,7 @@ final class UnaryCallRunner {
           invoke(context, call, ok ? listener::onComplete : listener::onCancel);
         }
         context.cancel(null); // releases the deadline timer
+        hold.close();
       });
     });
     // On another thread, so the caller holds the future (and can cancel it) while the service runs.

@@ -12,6 +12,8 @@ import io.grpc.ServerCall;
 import io.grpc.ServerCallHandler;
 import io.grpc.ServerInterceptor;
 import io.grpc.Status;
+import java.io.IOException;
+import java.io.InputStream;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -90,7 +92,17 @@ public final class GrpcMetricsInterceptor implements ServerInterceptor {
   }
 
   private static long size(Object message) {
-    return message instanceof MessageLite m ? m.getSerializedSize() : 0;
+    if (message instanceof MessageLite m) {
+      return m.getSerializedSize();
+    }
+    if (message instanceof InputStream in) { // a request the gRPC port decodes itself (GuardedRegistry)
+      try {
+        return in.available();
+      } catch (IOException e) {
+        return 0;
+      }
+    }
+    return 0;
   }
 
   /** The name Go's {@code codes.Code.String()} gives a status code, e.g. {@code InvalidArgument}. */

@@ -6,6 +6,8 @@ import io.flarestack.common.errors.ErrorCode;
 import io.flarestack.common.errors.FlarestackException;
 import io.flarestack.common.server.metrics.RequestMetrics;
 import io.flarestack.common.server.metrics.RouteLabel;
+import io.flarestack.common.io.RequestMemory;
+import io.grpc.Context;
 import java.util.Set;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
@@ -75,10 +77,16 @@ public final class Dispatcher implements RequestSink {
       return; // the client left while the request was queued
     }
     CompletableFuture<Reply> inner;
-    try {
+    // Decoders in the handler find the request's memory reservation in the context.
+    // The hold keeps the memory counted while the handler runs, even if the client hangs up.
+    Context context = request.memory().attachTo(Context.current());
+    Context previous = context.attach();
+    try (RequestMemory.Hold hold = request.memory().retain()) {
       inner = requireNonNull(handler.handle(request, info), "handler returned null");
     } catch (Exception | Error e) {
       inner = CompletableFuture.failedFuture(e);
+    } finally {
+      context.detach(previous);
     }
     if (inner.isDone()) {
       finish(request, inner, result);
@@ -114,9 +122,6 @@ public final class Dispatcher implements RequestSink {
 
   /** The JSON error reply for a handler failure: its own status for FlarestackException, else 500. */
   static Reply errorReply(HttpRequest request, Throwable t) {
-    if (t instanceof BodyTooLargeException e) {
-      return Reply.of(e.toResponse());
-    }
     if (t instanceof FlarestackException e) {
       if (e.code() == ErrorCode.INTERNAL || e.code() == ErrorCode.UNKNOWN) {
         log.error("{} {} failed", request.method(), request.path(), e);

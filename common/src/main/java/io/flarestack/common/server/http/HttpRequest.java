@@ -2,6 +2,7 @@ package io.flarestack.common.server.http;
 
 import static java.util.Objects.requireNonNull;
 
+import io.flarestack.common.io.RequestMemory;
 import java.util.List;
 import java.util.Map;
 
@@ -14,14 +15,24 @@ import java.util.Map;
  * @param query decoded query parameters in order of appearance
  * @param headers header name (lower-case) to values
  * @param body the request body, never null
+ * @param memory the heap the request holds, from the server's budget; handlers reserve what they
+ *     decode from it (it is also {@link RequestMemory#current()} while they run)
  */
-public record HttpRequest(String method, String path, Map<String, List<String>> query, Map<String, List<String>> headers, byte[] body) {
+public record HttpRequest(String method, String path, Map<String, List<String>> query, Map<String, List<String>> headers,
+    byte[] body, RequestMemory memory) {
   public HttpRequest {
     requireNonNull(method, "method is null");
     requireNonNull(path, "path is null");
     query = Map.copyOf(requireNonNull(query, "query is null"));
     headers = Map.copyOf(requireNonNull(headers, "headers is null"));
     requireNonNull(body, "body is null");
+    requireNonNull(memory, "memory is null");
+  }
+
+  /** A request outside any memory budget (tests, internal callers). */
+  public HttpRequest(String method, String path, Map<String, List<String>> query, Map<String, List<String>> headers,
+      byte[] body) {
+    this(method, path, query, headers, body, RequestMemory.unbounded());
   }
 
   /** The first value of a header (case-insensitive name), or null. */

@@ -39,10 +39,10 @@ public record HttpResponse(int status, String contentType, Map<String, String> h
 
   /**
    * A Connect-style JSON error body {@code {"code":..,"message":..}} with the HTTP status of the
-   * error's code. Legacy routes that must answer with another status use {@link #error(int, FlarestackException)}.
+   * error ({@link FlarestackException#httpStatus()}). Legacy routes that must answer with another status use {@link #error(int, FlarestackException)}.
    */
   public static HttpResponse error(FlarestackException e) {
-    return error(e.code().httpStatus(), e);
+    return error(e.httpStatus(), e);
   }
 
   public static HttpResponse error(int status, FlarestackException e) {

@@ -1,5 +1,6 @@
 package io.flarestack.common.server.http;
 
+import io.flarestack.common.io.Gzip;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -28,7 +29,7 @@ public final class ResponseCompression {
     Map<String, String> headers = new HashMap<>(r.headers());
     headers.put("Content-Encoding", "gzip");
     headers.put("Vary", "Accept-Encoding");
-    return new Reply(new HttpResponse(r.status(), r.contentType(), headers, Gzip.compress(r.body())), reply.trailers());
+    return new Reply(new HttpResponse(r.status(), r.contentType(), headers, Gzip.gzipFast(r.body())), reply.trailers());
   }
 
   /** Whether an Accept-Encoding list names gzip (or *) without {@code q=0}. */

@@ -2,6 +2,7 @@ package io.flarestack.common.server.metrics;
 
 import static java.util.Objects.requireNonNull;
 
+import io.flarestack.common.io.MemoryBudget;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -79,6 +80,21 @@ public final class RequestMetrics {
           .register(registry);
       return value;
     });
+  }
+
+  /**
+   * Gauges of the in-flight request memory budget: {@code flarestack_inflight_request_bytes} (held
+   * now) and {@code flarestack_inflight_request_bytes_limit} (its capacity).
+   */
+  public void inflightRequestBytes(MemoryBudget budget) {
+    Gauge.builder("flarestack.inflight.request.bytes", budget, MemoryBudget::used)
+        .description("Heap held by requests in flight for their bodies and decoded forms (-server.max-inflight-request-bytes).")
+        .baseUnit("bytes")
+        .register(registry);
+    Gauge.builder("flarestack.inflight.request.bytes.limit", budget, MemoryBudget::capacity)
+        .description("The most heap requests in flight may hold together (-server.max-inflight-request-bytes).")
+        .baseUnit("bytes")
+        .register(registry);
   }
 
   private AtomicInteger inflight(String method, String route) {

@@ -4,7 +4,10 @@ import static java.util.Objects.requireNonNull;
 
 import io.flarestack.common.errors.ErrorCode;
 import io.flarestack.common.errors.FlarestackException;
-import io.flarestack.common.server.http.BodyTooLargeException;
+import io.flarestack.common.errors.TooLargeException;
+import io.flarestack.common.io.MemoryBudget;
+import io.flarestack.common.io.RequestMemory;
+import io.flarestack.common.server.http.Bodies;
 import io.flarestack.common.server.http.HttpRequest;
 import io.flarestack.common.server.http.HttpResponse;
 import io.flarestack.common.server.http.Reply;
@@ -27,14 +30,22 @@ import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.codec.http2.DefaultHttp2ResetFrame;
 import io.netty.handler.codec.http2.Http2Error;
 import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.ScheduledFuture;
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
 /**
  * Collects a request's body (fixed-length, chunked, or HTTP/2 DATA frames) up to the size limit
- * and passes on an {@link Inbound}. Answers {@code Expect: 100-continue}. Refuses what it cannot
- * pass on with a JSON error, without buffering the rest of the body:
+ * and passes on an {@link Inbound}. Answers {@code Expect: 100-continue}. The body is reserved
+ * from the server's {@link MemoryBudget} as it arrives (all of it at once when Content-Length says
+ * how much), into the request's own {@link RequestMemory}, which travels with the request and is
+ * given back when its answer is written. Refuses what it cannot pass on with a JSON error, without
+ * buffering the rest of the body:
  * <ul>
  *   <li>a body over the limit (known from Content-Length or counted as it arrives): 413;
+ *   <li>a body the request may never hold in memory: 413; one that does not fit while other
+ *       requests hold the budget: 429;
+ *   <li>a body not complete within {@code -server.http-read-timeout} of its head: 408;
  *   <li>an undecodable request or target: 400; an unknown expectation: 417.
  * </ul>
  * A refused HTTP/1 request gets {@code Connection: close}; the server then half-closes its side
@@ -50,17 +61,27 @@ final class BodyAggregator extends ChannelInboundHandlerAdapter {
   private final long maxBytes;
   private final boolean http2;
   private final RequestSink sink;
+  private final MemoryBudget budget;
+  private final Duration readTimeout;
 
   private io.netty.handler.codec.http.HttpRequest head;
   private CompositeByteBuf body;
+  private RequestMemory memory; // of the request being received; handed on with it
+  private boolean lengthReserved;
+  private ScheduledFuture<?> deadline;
   private boolean discarding;
   private long discarded;
   private ChannelFuture refusal;
 
-  BodyAggregator(long maxBytes, boolean http2, RequestSink sink) {
+  /**
+   * @param readTimeout how long a body may take to arrive after its head; zero for ever
+   */
+  BodyAggregator(long maxBytes, boolean http2, RequestSink sink, MemoryBudget budget, Duration readTimeout) {
     this.maxBytes = maxBytes;
     this.http2 = http2;
     this.sink = requireNonNull(sink, "sink is null");
+    this.budget = requireNonNull(budget, "budget is null");
+    this.readTimeout = requireNonNull(readTimeout, "readTimeout is null");
   }
 
   @Override
@@ -78,9 +99,9 @@ final class BodyAggregator extends ChannelInboundHandlerAdapter {
   }
 
   private void start(ChannelHandlerContext ctx, io.netty.handler.codec.http.HttpRequest req, boolean complete) {
-    releaseBody();
-    head = null;
+    endReceiving(ctx);
     discarding = false;
+    Connection.of(ctx.channel()).heads++;
     if (req.decoderResult().isFailure()) {
       refuse(ctx, req, 0, HttpResponse.error(400, new FlarestackException(ErrorCode.INVALID_ARGUMENT,
           "malformed HTTP request: " + req.decoderResult().cause().getMessage())), complete);
@@ -95,8 +116,16 @@ final class BodyAggregator extends ChannelInboundHandlerAdapter {
       return;
     }
     if (length > maxBytes) {
-      refuse(ctx, req, 0, new BodyTooLargeException("request body of " + length
-          + " bytes is larger than the limit of " + maxBytes + " bytes").toResponse(), complete);
+      refuse(ctx, req, 0, HttpResponse.error(new TooLargeException("request body of " + length
+          + " bytes is larger than the limit of " + maxBytes + " bytes (" + Bodies.LIMIT_FLAG + ")")), complete);
+      return;
+    }
+    memory = budget.open();
+    lengthReserved = length > 0;
+    try {
+      memory.reserve(Math.max(length, 0), "the request body");
+    } catch (FlarestackException e) {
+      refuse(ctx, req, 0, HttpResponse.error(e), complete);
       return;
     }
     if (unsupportedExpectation(req)) {
@@ -112,6 +141,23 @@ final class BodyAggregator extends ChannelInboundHandlerAdapter {
     head = req;
     // No consolidation: a body arrives as many small buffers and is copied out once at the end.
     body = ctx.alloc().compositeBuffer(Integer.MAX_VALUE);
+    Connection.of(ctx.channel()).receiving++;
+    if (!readTimeout.isZero()) {
+      deadline = ctx.executor().schedule(() -> expired(ctx), readTimeout.toNanos(), TimeUnit.NANOSECONDS);
+    }
+  }
+
+  private void expired(ChannelHandlerContext ctx) {
+    deadline = null;
+    if (head == null) {
+      return;
+    }
+    io.netty.handler.codec.http.HttpRequest req = head;
+    long received = body.readableBytes();
+    endReceiving(ctx);
+    refuse(ctx, req, received, HttpResponse.error(408, new FlarestackException(ErrorCode.DEADLINE_EXCEEDED,
+        "the request body did not arrive within " + ReadDeadline.seconds(readTimeout) + " of its headers ("
+            + received + " bytes came; -server.http-read-timeout)")), true);
   }
 
   private static boolean unsupportedExpectation(io.netty.handler.codec.http.HttpRequest req) {
@@ -137,8 +183,7 @@ final class BodyAggregator extends ChannelInboundHandlerAdapter {
     if (content.decoderResult().isFailure()) { // a broken chunk
       io.netty.handler.codec.http.HttpRequest req = head;
       long received = body.readableBytes();
-      releaseBody();
-      head = null;
+      endReceiving(ctx);
       refuse(ctx, req, received, HttpResponse.error(400, new FlarestackException(ErrorCode.INVALID_ARGUMENT,
           "malformed HTTP request body: " + content.decoderResult().cause().getMessage())), true);
       return;
@@ -147,11 +192,21 @@ final class BodyAggregator extends ChannelInboundHandlerAdapter {
     if (body.readableBytes() + (long) n > maxBytes) {
       io.netty.handler.codec.http.HttpRequest req = head;
       long received = body.readableBytes() + (long) n;
-      releaseBody();
-      head = null;
-      refuse(ctx, req, received, new BodyTooLargeException("request body is larger than the limit of " + maxBytes
-          + " bytes").toResponse(), last);
+      endReceiving(ctx);
+      refuse(ctx, req, received, HttpResponse.error(new TooLargeException("request body is larger than the limit of "
+          + maxBytes + " bytes (" + Bodies.LIMIT_FLAG + ")")), last);
       return;
+    }
+    if (!lengthReserved) {
+      try {
+        memory.reserve(n, "the request body");
+      } catch (FlarestackException e) {
+        io.netty.handler.codec.http.HttpRequest req = head;
+        long received = body.readableBytes() + (long) n;
+        endReceiving(ctx);
+        refuse(ctx, req, received, HttpResponse.error(e), last);
+        return;
+      }
     }
     if (n > 0) {
       body.addComponent(true, content.content().retain());
@@ -164,12 +219,14 @@ final class BodyAggregator extends ChannelInboundHandlerAdapter {
   private void emit(ChannelHandlerContext ctx) {
     io.netty.handler.codec.http.HttpRequest req = head;
     byte[] bytes = ByteBufUtil.getBytes(body);
-    releaseBody();
-    head = null;
+    RequestMemory m = memory;
+    memory = null; // handed on with the request, which gives it back when answered
+    endReceiving(ctx);
     HttpRequest request;
     try {
-      request = NettyMessages.toRequest(req, bytes);
+      request = NettyMessages.toRequest(req, bytes, m);
     } catch (IllegalArgumentException e) {
+      m.close();
       refuse(ctx, req, bytes.length, HttpResponse.error(400, new FlarestackException(ErrorCode.INVALID_ARGUMENT,
           "malformed request target \"" + req.uri() + "\": " + e.getMessage())), true);
       return;
@@ -177,8 +234,29 @@ final class BodyAggregator extends ChannelInboundHandlerAdapter {
     ctx.fireChannelRead(new Inbound(request, HttpUtil.isKeepAlive(req), req.protocolVersion().equals(HttpVersion.HTTP_1_0)));
   }
 
+  // The request stops being received: its body buffer and deadline go, and its memory unless emitted.
+  private void endReceiving(ChannelHandlerContext ctx) {
+    if (head != null) {
+      Connection.of(ctx.channel()).receiving--;
+      head = null;
+    }
+    releaseBody();
+    if (deadline != null) {
+      deadline.cancel(false);
+      deadline = null;
+    }
+    if (memory != null) {
+      memory.close();
+      memory = null;
+    }
+  }
+
   private void refuse(ChannelHandlerContext ctx, io.netty.handler.codec.http.HttpRequest req, long received,
       HttpResponse response, boolean requestComplete) {
+    if (memory != null) {
+      memory.close();
+      memory = null;
+    }
     String path = req.uri();
     int q = path.indexOf('?');
     sink.rejected(req.method().name(), q < 0 ? path : path.substring(0, q), response.status(), received,
@@ -211,13 +289,13 @@ final class BodyAggregator extends ChannelInboundHandlerAdapter {
 
   @Override
   public void channelInactive(ChannelHandlerContext ctx) throws Exception {
-    releaseBody();
+    endReceiving(ctx);
     super.channelInactive(ctx);
   }
 
   @Override
   public void handlerRemoved(ChannelHandlerContext ctx) {
-    releaseBody();
+    endReceiving(ctx);
   }
 
   private void releaseBody() {

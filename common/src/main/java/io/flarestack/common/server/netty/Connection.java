@@ -29,6 +29,10 @@ final class Connection {
   /** Requests dispatched and not yet answered; an idle timeout never closes a connection with any. */
   int active;
   boolean draining;
+  /** Requests whose head has arrived and whose body is still arriving. */
+  int receiving;
+  /** Request heads received so far, so a read deadline can tell whether one came. */
+  long heads;
 
   /** The state of the connection a channel (connection or HTTP/2 stream) belongs to. */
   static Connection of(Channel channel) {

@@ -52,6 +52,8 @@ final class Http1Handler extends ChannelInboundHandlerAdapter {
       return;
     }
     if (conn.draining) {
+      in.request().memory().close();
+      queue.forEach(q -> q.request().memory().close());
       queue.clear();
       ctx.channel().close(); // the client retries requests it sent but got no answer for
       return;
@@ -66,6 +68,7 @@ final class Http1Handler extends ChannelInboundHandlerAdapter {
   private void respond(ChannelHandlerContext ctx, Inbound in, Reply reply) {
     current = null;
     Connection conn = Connection.of(ctx.channel());
+    in.request().memory().close(); // the answer is built: the request's body and decoded form are garbage
     if (reply == null || !ctx.channel().isActive()) { // cancelled: the connection is gone
       finished(conn);
       ctx.channel().close();
@@ -89,6 +92,7 @@ final class Http1Handler extends ChannelInboundHandlerAdapter {
 
   @Override
   public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+    queue.forEach(q -> q.request().memory().close());
     queue.clear();
     if (current != null) {
       current.cancel(false);

@@ -35,7 +35,10 @@ final class Http2StreamHandler extends ChannelInboundHandlerAdapter {
     inflight.begin();
     CompletableFuture<Reply> f = sink.dispatch(in.request(), new RequestInfo(true, ctx.channel().parent().remoteAddress()));
     current = f;
-    f.whenComplete((reply, error) -> ctx.executor().execute(() -> respond(ctx, reply)));
+    f.whenComplete((reply, error) -> {
+      in.request().memory().close(); // the answer is built: the request's body and decoded form are garbage
+      ctx.executor().execute(() -> respond(ctx, reply));
+    });
   }
 
   private void respond(ChannelHandlerContext ctx, Reply reply) {

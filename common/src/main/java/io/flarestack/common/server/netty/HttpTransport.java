@@ -2,6 +2,8 @@ package io.flarestack.common.server.netty;
 
 import static java.util.Objects.requireNonNull;
 
+import io.flarestack.common.io.MemoryBudget;
+import io.flarestack.common.server.ServerConfig;
 import io.flarestack.common.server.http.RequestSink;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
@@ -11,7 +13,6 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import java.net.InetSocketAddress;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -34,14 +35,12 @@ public final class HttpTransport {
 
   /**
    * @param openConnections the gauge of open connections
-   * @param maxRequestBytes the largest request body
-   * @param idleTimeout how long a connection with nothing in flight may stay silent; zero for ever
-   * @param gracefulShutdownTimeout how long an HTTP/2 connection that got GOAWAY waits for its streams
+   * @param memory the budget request bodies are reserved from
+   * @param config the body limit ({@code maxRequestBytes}), the idle, read and read-header
+   *     timeouts, and how long an HTTP/2 connection that got GOAWAY waits for its streams
    */
-  public HttpTransport(RequestSink sink, AtomicInteger openConnections, long maxRequestBytes, Duration idleTimeout,
-      Duration gracefulShutdownTimeout) {
-    this.pipelines = new Pipelines(sink, inflight, openConnections, channels, maxRequestBytes, idleTimeout,
-        gracefulShutdownTimeout);
+  public HttpTransport(RequestSink sink, AtomicInteger openConnections, MemoryBudget memory, ServerConfig config) {
+    this.pipelines = new Pipelines(sink, inflight, openConnections, channels, memory, config);
   }
 
   /**

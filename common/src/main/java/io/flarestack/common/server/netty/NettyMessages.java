@@ -1,5 +1,6 @@
 package io.flarestack.common.server.netty;
 
+import io.flarestack.common.io.RequestMemory;
 import io.flarestack.common.server.http.HttpRequest;
 import io.flarestack.common.server.http.HttpResponse;
 import io.flarestack.common.server.http.Reply;
@@ -28,7 +29,7 @@ final class NettyMessages {
    *
    * @throws IllegalArgumentException when the request target is not valid percent-encoding
    */
-  static HttpRequest toRequest(io.netty.handler.codec.http.HttpRequest head, byte[] body) {
+  static HttpRequest toRequest(io.netty.handler.codec.http.HttpRequest head, byte[] body, RequestMemory memory) {
     String uri = head.uri();
     if (uri.startsWith("http://") || uri.startsWith("https://")) { // absolute-form, as sent to proxies
       int slash = uri.indexOf('/', uri.indexOf("//") + 2);
@@ -46,7 +47,7 @@ final class NettyMessages {
     headers.replaceAll((k, v) -> List.copyOf(v));
     Map<String, List<String>> query = new LinkedHashMap<>();
     decoder.parameters().forEach((k, v) -> query.put(k, List.copyOf(v)));
-    return new HttpRequest(head.method().name(), path, query, headers, body);
+    return new HttpRequest(head.method().name(), path, query, headers, body, memory);
   }
 
   /**

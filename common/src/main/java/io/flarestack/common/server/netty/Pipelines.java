@@ -2,6 +2,8 @@ package io.flarestack.common.server.netty;
 
 import static java.util.Objects.requireNonNull;
 
+import io.flarestack.common.io.MemoryBudget;
+import io.flarestack.common.server.ServerConfig;
 import io.flarestack.common.server.http.RequestSink;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
@@ -21,7 +23,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Builds the pipelines of the HTTP port. A connection starts as
- * {@code [IdleStateHandler, ConnectionHandler, ProtocolDetector]}; the detector then adds either
+ * {@code [IdleStateHandler, ConnectionHandler, ReadDeadline, ProtocolDetector]}; the detector then adds either
  * {@code [HttpServerCodec, BodyAggregator, Http1Handler]} or
  * {@code [Http2FrameCodec, Http2MultiplexHandler, ExceptionTail]}, where every HTTP/2 stream gets
  * {@code [Http2StreamFrameToHttpObjectCodec, BodyAggregator, Http2StreamHandler]}.
@@ -35,19 +37,25 @@ final class Pipelines {
   private final Inflight inflight;
   private final AtomicInteger openConnections;
   private final Set<Channel> channels;
+  private final MemoryBudget memory;
   private final long maxRequestBytes;
   private final Duration idleTimeout;
+  private final Duration readTimeout;
+  private final Duration readHeaderTimeout;
   private final Duration gracefulShutdownTimeout;
 
-  Pipelines(RequestSink sink, Inflight inflight, AtomicInteger openConnections, Set<Channel> channels, long maxRequestBytes,
-      Duration idleTimeout, Duration gracefulShutdownTimeout) {
+  Pipelines(RequestSink sink, Inflight inflight, AtomicInteger openConnections, Set<Channel> channels,
+      MemoryBudget memory, ServerConfig config) {
     this.sink = requireNonNull(sink, "sink is null");
     this.inflight = requireNonNull(inflight, "inflight is null");
     this.openConnections = requireNonNull(openConnections, "openConnections is null");
     this.channels = requireNonNull(channels, "channels is null");
-    this.maxRequestBytes = maxRequestBytes;
-    this.idleTimeout = requireNonNull(idleTimeout, "idleTimeout is null");
-    this.gracefulShutdownTimeout = requireNonNull(gracefulShutdownTimeout, "gracefulShutdownTimeout is null");
+    this.memory = requireNonNull(memory, "memory is null");
+    this.maxRequestBytes = config.maxRequestBytes();
+    this.idleTimeout = config.httpIdleTimeout();
+    this.readTimeout = config.httpReadTimeout();
+    this.readHeaderTimeout = config.effectiveReadHeaderTimeout();
+    this.gracefulShutdownTimeout = config.gracefulShutdownTimeout();
   }
 
   void initConnection(Channel ch) {
@@ -59,6 +67,9 @@ final class Pipelines {
       p.addLast(new IdleStateHandler(0, 0, idleTimeout.toNanos(), TimeUnit.NANOSECONDS));
     }
     p.addLast(new ConnectionHandler(openConnections));
+    if (!readHeaderTimeout.isZero()) {
+      p.addLast(new ReadDeadline(readHeaderTimeout));
+    }
     p.addLast(new ProtocolDetector(this));
   }
 
@@ -67,7 +78,7 @@ final class Pipelines {
     p.addLast(new HttpServerCodec(new HttpDecoderConfig()
         .setMaxInitialLineLength(MAX_LINE_AND_HEADERS)
         .setMaxHeaderSize(MAX_LINE_AND_HEADERS)));
-    p.addLast(new BodyAggregator(maxRequestBytes, false, sink));
+    p.addLast(new BodyAggregator(maxRequestBytes, false, sink, memory, readTimeout));
     p.addLast(new Http1Handler(sink, inflight));
   }
 
@@ -84,7 +95,7 @@ final class Pipelines {
       @Override
       protected void initChannel(Http2StreamChannel stream) {
         stream.pipeline().addLast(new Http2StreamFrameToHttpObjectCodec(true));
-        stream.pipeline().addLast(new BodyAggregator(maxRequestBytes, true, sink));
+        stream.pipeline().addLast(new BodyAggregator(maxRequestBytes, true, sink, memory, readTimeout));
         stream.pipeline().addLast(new Http2StreamHandler(sink, inflight));
       }
     }));

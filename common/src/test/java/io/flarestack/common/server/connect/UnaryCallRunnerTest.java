@@ -12,6 +12,7 @@ import io.flarestack.api.version.v1.VersionResponse;
 import io.flarestack.common.server.QuerierTestService;
 import io.flarestack.common.tenant.Tenant;
 import io.flarestack.common.tenant.TenantServerInterceptor;
+import io.flarestack.common.io.RequestMemory;
 import io.grpc.Metadata;
 import io.grpc.ServerInterceptors;
 import io.grpc.ServerMethodDefinition;
@@ -59,12 +60,12 @@ class UnaryCallRunnerTest {
     ServerMethodDefinition<ProfileTypesRequest, ProfileTypesResponse> m =
         method(definition, "querier.v1.QuerierService/ProfileTypes");
     CallResult<ProfileTypesResponse> ok = runner.start(m, ProfileTypesRequest.getDefaultInstance(), tenant("t-9"),
-        Timeouts.NONE, null, null).get(10, TimeUnit.SECONDS);
+        Timeouts.NONE, null, null, RequestMemory.unbounded()).get(10, TimeUnit.SECONDS);
     assertThat(ok.status().isOk()).isTrue();
     assertThat(ok.message().getProfileTypes(0).getID()).isEqualTo("t-9");
 
     CallResult<ProfileTypesResponse> rejected = runner.start(m, ProfileTypesRequest.getDefaultInstance(), new Metadata(),
-        Timeouts.NONE, null, null).get(10, TimeUnit.SECONDS);
+        Timeouts.NONE, null, null, RequestMemory.unbounded()).get(10, TimeUnit.SECONDS);
     assertThat(rejected.status().getCode()).isEqualTo(Status.Code.UNAUTHENTICATED);
     assertThat(rejected.status().getDescription()).isEqualTo("no org id");
     assertThat(rejected.message()).isNull();
@@ -74,7 +75,7 @@ class UnaryCallRunnerTest {
   void aDeadlineCancelsTheCallAndItsContext() throws Exception {
     ServerMethodDefinition<SelectSeriesRequest, SelectSeriesResponse> m = method(definition, "querier.v1.QuerierService/SelectSeries");
     CompletableFuture<CallResult<SelectSeriesResponse>> call = runner.start(m, SelectSeriesRequest.getDefaultInstance(),
-        tenant("t"), TimeUnit.MILLISECONDS.toNanos(100), null, null);
+        tenant("t"), TimeUnit.MILLISECONDS.toNanos(100), null, null, RequestMemory.unbounded());
     assertThat(call.get(10, TimeUnit.SECONDS).status().getCode()).isEqualTo(Status.Code.DEADLINE_EXCEEDED);
     querier.slowSawCancellation.get(10, TimeUnit.SECONDS);
   }
@@ -83,7 +84,7 @@ class UnaryCallRunnerTest {
   void cancellingTheResultCancelsTheServicesContext() throws Exception {
     ServerMethodDefinition<SelectSeriesRequest, SelectSeriesResponse> m = method(definition, "querier.v1.QuerierService/SelectSeries");
     CompletableFuture<CallResult<SelectSeriesResponse>> call = runner.start(m, SelectSeriesRequest.getDefaultInstance(),
-        tenant("t"), Timeouts.NONE, null, null);
+        tenant("t"), Timeouts.NONE, null, null, RequestMemory.unbounded());
     assertThat(querier.slowEntered.tryAcquire(10, TimeUnit.SECONDS)).isTrue();
     assertThat(call).isNotDone();
     call.cancel(false); // what the transport does when the client goes away
@@ -99,7 +100,7 @@ class UnaryCallRunnerTest {
       }
     }.bindService();
     CallResult<VersionResponse> thrown = runner.<VersionRequest, VersionResponse>start(method(broken, "version.v1.Version/Version"),
-        VersionRequest.getDefaultInstance(), new Metadata(), Timeouts.NONE, null, null).get(10, TimeUnit.SECONDS);
+        VersionRequest.getDefaultInstance(), new Metadata(), Timeouts.NONE, null, null, RequestMemory.unbounded()).get(10, TimeUnit.SECONDS);
     assertThat(thrown.status().getCode()).isEqualTo(Status.Code.UNKNOWN);
     assertThat(thrown.status().getDescription()).contains("broken service");
 
@@ -110,7 +111,7 @@ class UnaryCallRunnerTest {
       }
     }.bindService();
     CallResult<VersionResponse> empty = runner.<VersionRequest, VersionResponse>start(method(silent, "version.v1.Version/Version"),
-        VersionRequest.getDefaultInstance(), new Metadata(), Timeouts.NONE, null, null).get(10, TimeUnit.SECONDS);
+        VersionRequest.getDefaultInstance(), new Metadata(), Timeouts.NONE, null, null, RequestMemory.unbounded()).get(10, TimeUnit.SECONDS);
     assertThat(empty.status().getCode()).isEqualTo(Status.Code.INTERNAL);
     assertThat(empty.status().getDescription()).contains("without a response");
   }

@@ -4,8 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.flarestack.common.errors.FlarestackException;
-import io.flarestack.common.server.http.BodyTooLargeException;
-import io.flarestack.common.server.http.Gzip;
+import io.flarestack.common.errors.TooLargeException;
+import io.flarestack.common.io.Gzip;
+import io.flarestack.common.io.RequestMemory;
 import io.flarestack.common.tenant.Tenant;
 import io.grpc.Metadata;
 import java.nio.charset.StandardCharsets;
@@ -59,24 +60,24 @@ class WireFormatsTest {
     byte[] both = new byte[fa.length + fb.length];
     System.arraycopy(fa, 0, both, 0, fa.length);
     System.arraycopy(fb, 0, both, fa.length, fb.length);
-    List<byte[]> messages = GrpcFraming.split(both, null, 1 << 20);
+    List<byte[]> messages = GrpcFraming.split(both, null, 1 << 20, RequestMemory.unbounded());
     assertThat(messages).hasSize(2);
     assertThat(messages.get(0)).isEqualTo(a);
     assertThat(messages.get(1)).isEqualTo(b);
-    assertThat(GrpcFraming.split(new byte[0], null, 10)).isEmpty();
+    assertThat(GrpcFraming.split(new byte[0], null, 10, RequestMemory.unbounded())).isEmpty();
   }
 
   @Test
   void compressedGrpcFramesAreInflatedWithinTheLimit() {
-    byte[] gz = Gzip.compress(new byte[4096]);
+    byte[] gz = Gzip.gzip(new byte[4096]);
     byte[] frame = GrpcFraming.frame(gz);
     frame[0] = 1;
-    assertThat(GrpcFraming.split(frame, "gzip", 4096).get(0)).hasSize(4096);
-    assertThatThrownBy(() -> GrpcFraming.split(frame, "gzip", 4095)).isInstanceOf(BodyTooLargeException.class);
-    assertThatThrownBy(() -> GrpcFraming.split(frame, "snappy", 4096)).hasMessageContaining("\"snappy\"");
-    assertThatThrownBy(() -> GrpcFraming.split(new byte[] {0, 0, 0, 0, 9, 1}, null, 100))
+    assertThat(GrpcFraming.split(frame, "gzip", 4096, RequestMemory.unbounded()).get(0)).hasSize(4096);
+    assertThatThrownBy(() -> GrpcFraming.split(frame, "gzip", 4095, RequestMemory.unbounded())).isInstanceOf(TooLargeException.class);
+    assertThatThrownBy(() -> GrpcFraming.split(frame, "snappy", 4096, RequestMemory.unbounded())).hasMessageContaining("\"snappy\"");
+    assertThatThrownBy(() -> GrpcFraming.split(new byte[] {0, 0, 0, 0, 9, 1}, null, 100, RequestMemory.unbounded()))
         .hasMessageContaining("frame says 9 bytes, 1 left");
-    assertThatThrownBy(() -> GrpcFraming.split(new byte[] {0, 0}, null, 100)).hasMessageContaining("header");
+    assertThatThrownBy(() -> GrpcFraming.split(new byte[] {0, 0}, null, 100, RequestMemory.unbounded())).hasMessageContaining("header");
   }
 
   @Test

@@ -1,5 +1,6 @@
 package io.flarestack.common.server.http;
 
+import io.flarestack.common.testing.SharedTestData;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;
@@ -18,7 +19,7 @@ class ResponseCompressionTest {
   void gzipsLargeBodiesForClientsThatAcceptIt() {
     Reply out = ResponseCompression.apply(request("deflate, gzip;q=0.5"), Reply.of(HttpResponse.ok("text/plain", BIG)));
     assertThat(out.response().headers()).containsEntry("Content-Encoding", "gzip");
-    assertThat(Gzip.decompress(out.response().body(), BIG.length, "x")).isEqualTo(BIG);
+    assertThat(SharedTestData.gunzip(out.response().body())).isEqualTo(BIG);
     assertThat(ResponseCompression.apply(request("*"), Reply.of(HttpResponse.ok("text/plain", BIG))).response().headers())
         .containsKey("Content-Encoding");
   }

@@ -9,6 +9,7 @@ import io.flarestack.api.push.v1.RawSample;
 import io.flarestack.api.types.v1.LabelPair;
 import io.flarestack.common.errors.ErrorCode;
 import io.flarestack.common.errors.FlarestackException;
+import io.flarestack.common.io.RequestMemory;
 import io.flarestack.common.limits.Limits;
 import io.flarestack.common.model.LabelNames;
 import io.flarestack.common.server.http.HttpRequest;
@@ -47,6 +48,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class JfrIngest {
   private static final Logger log = LoggerFactory.getLogger(JfrIngest.class);
+  /** The heap reading a recording may hold per byte of it (constant pools, aggregated stacks). */
+  private static final long DECODE_FACTOR = 4;
 
   private final Distributor distributor;
   private final JfrConfig config;
@@ -82,7 +85,7 @@ public final class JfrIngest {
     } catch (JfrTooLargeException e) {
       return HttpResponse.error(413, e);
     } catch (FlarestackException e) {
-      return HttpResponse.error(e.code() == ErrorCode.INVALID_ARGUMENT ? 422 : e.code().httpStatus(), e);
+      return HttpResponse.error(e.code() == ErrorCode.INVALID_ARGUMENT ? 422 : e.httpStatus(), e);
     }
     metrics.received(tenant, request.body().length);
     if (result.profiles().isEmpty()) {
@@ -106,6 +109,9 @@ public final class JfrIngest {
       throw new FlarestackException(ErrorCode.INTERNAL, "cannot store the JFR recording for parsing: " + e.getMessage(), e);
     }
     try (spill) {
+      // The JDK's reader streams the recording from disk, but its constant pools and the stacks
+      // being aggregated live in the heap, in proportion to the recording.
+      RequestMemory.current().reserve(DECODE_FACTOR * spill.size(), "decoding the JFR recording");
       long start = System.nanoTime();
       JfrConverter.Result result = JfrConverter.convert(spill.path(), upload.labels(), sampleRate, fromNanos, untilNanos);
       metrics.parsed(tenant, System.nanoTime() - start);
@@ -145,7 +151,7 @@ public final class JfrIngest {
   private static int status(FlarestackException e) {
     return switch (e.code()) {
       case INVALID_ARGUMENT, FAILED_PRECONDITION, OUT_OF_RANGE, UNIMPLEMENTED -> 422;
-      default -> e.code().httpStatus();
+      default -> e.httpStatus();
     };
   }
 }

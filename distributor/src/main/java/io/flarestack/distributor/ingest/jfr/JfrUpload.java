@@ -6,9 +6,9 @@ import com.google.protobuf.InvalidProtocolBufferException;
 import io.flarestack.api.jfr.v1.LabelsSnapshot;
 import io.flarestack.common.errors.FlarestackException;
 import io.flarestack.common.io.Gzip;
+import io.flarestack.common.io.RequestMemory;
 import io.flarestack.common.server.http.HttpRequest;
 import io.flarestack.distributor.ingest.Multipart;
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.util.List;
 
@@ -55,7 +55,7 @@ record JfrUpload(byte[] jfr, LabelsSnapshot labels) {
     byte[] raw = data;
     if (Gzip.isGzip(data)) {
       try {
-        raw = Gzip.gunzip(new ByteArrayInputStream(data), data.length, limit.bytes());
+        raw = Gzip.gunzip(data, limit.bytes(), RequestMemory.current());
       } catch (IOException e) {
         throw FlarestackException.invalidArgument("the labels part is not valid gzip: %s", e.getMessage());
       }
