@@ -92,6 +92,7 @@ public final class QueryAdmission {
         ServerCall<ReqT, RespT> explained = new ForwardingServerCall.SimpleForwardingServerCall<>(call) {
           @Override
           public void close(Status status, Metadata trailers) {
+            scope.release(); // the work is done: free the slot before the client can send its next query
             super.close(scope.explain(status), trailers);
           }
         };
@@ -120,20 +121,16 @@ public final class QueryAdmission {
     public void onHalfClose() {
       Context previous = scope.context.attach();
       try {
-        ConcurrencyLimiter.Permit permit;
         try {
-          permit = limiter.acquire(scope.context);
+          scope.permit = limiter.acquire(scope.context);
         } catch (RuntimeException e) {
           call.close(FlarestackException.from(e).toStatusException().getStatus(), new Metadata());
           return;
         }
-        try {
-          super.onHalfClose(); // a unary method runs here, to its answer
-        } finally {
-          permit.close();
-        }
+        super.onHalfClose(); // a unary method runs here, to its answer
       } finally {
         scope.context.detach(previous);
+        scope.release();
         scope.end();
       }
     }
@@ -218,6 +215,8 @@ public final class QueryAdmission {
   /** One query's context: the caller's, with the query timeout when that comes first. */
   private final class Scope {
     final Context.CancellableContext context;
+    /** The slot, once taken; set and released on the call's serialized callbacks. */
+    volatile ConcurrencyLimiter.Permit permit;
     private final Deadline timeoutDeadline; // null when the client's deadline comes first, or no timeout
     private boolean counted; // guarded by this
 
@@ -263,6 +262,14 @@ public final class QueryAdmission {
     private String message() {
       return "the query ran longer than the query timeout of " + ValueTypes.formatDuration(timeout)
           + " (-querier.query-timeout) and was stopped; narrow its time range or selector, or raise the timeout";
+    }
+
+    /** Frees the slot, if taken (idempotent). */
+    void release() {
+      ConcurrencyLimiter.Permit p = permit;
+      if (p != null) {
+        p.close();
+      }
     }
 
     /** Releases the deadline timer; cancels whatever of the query still runs. */
