@@ -23,6 +23,7 @@ import io.grpc.ServerCall;
 import io.grpc.ServerCallHandler;
 import io.grpc.ServerInterceptor;
 import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
 import io.grpc.inprocess.InProcessSocketAddress;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -243,11 +244,19 @@ public final class QueryAdmission {
       return status;
     }
 
+    /**
+     * The error a legacy request ends with: the query timeout named when it ended the query; a
+     * status from the in-process Querier API keeps its code (so a client that left is not logged
+     * as a server failure); anything else as it is.
+     */
     Exception explain(Exception e) {
       ErrorCode code = FlarestackException.from(e).code();
       if ((code == ErrorCode.DEADLINE_EXCEEDED || code == ErrorCode.CANCELED) && timedOut()) {
         count();
         return new FlarestackException(ErrorCode.DEADLINE_EXCEEDED, message(), e);
+      }
+      if (e instanceof StatusRuntimeException && (code == ErrorCode.DEADLINE_EXCEEDED || code == ErrorCode.CANCELED)) {
+        return FlarestackException.from(e);
       }
       return e;
     }
