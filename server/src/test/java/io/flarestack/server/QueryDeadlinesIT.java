@@ -219,7 +219,7 @@ class QueryDeadlinesIT {
   }
 
   @Test
-  void withOneSlotASecondQueryWaitsAndAThirdIsRejectedWith429() throws Exception {
+  void withOneSlotASecondQueryWaitsAThirdIsRejectedWith429AndALeavingOneIsDropped() throws Exception {
     awaitIdle("before the queries");
     await(() -> metric(server, "pyroscope_querier_queries_in_progress") == 0, "no query to run");
     CompletableFuture<HttpResponse<String>> second;
@@ -228,6 +228,16 @@ class QueryDeadlinesIT {
       send(held, "POST /querier.v1.QuerierService/SelectMergeStacktraces HTTP/1.1\r\nHost: localhost\r\n"
           + "Content-Type: application/proto\r\nContent-Length: " + body.length + "\r\n\r\n", body);
       await(() -> metric(server, "pyroscope_querier_queries_in_progress") == 1, "the slow query to run");
+
+      // A queued query whose client leaves is dropped from the queue.
+      double cancelledBefore = metric(server, "pyroscope_querier_cancelled_requests_total");
+      try (Socket leaves = new Socket("127.0.0.1", server.httpPort())) {
+        send(leaves, "POST /querier.v1.QuerierService/LabelNames HTTP/1.1\r\nHost: localhost\r\n"
+            + "Content-Type: application/json\r\nContent-Length: 2\r\n\r\n", "{}".getBytes(StandardCharsets.UTF_8));
+        await(() -> metric(server, "pyroscope_querier_queue_length") == 1, "the leaving query to queue");
+      }
+      await(() -> metric(server, "pyroscope_querier_queue_length") == 0, "the queue to drop the query whose client left");
+      assertThat(metric(server, "pyroscope_querier_cancelled_requests_total")).isEqualTo(cancelledBefore + 1);
 
       second = http.sendAsync(labelNames(), HttpResponse.BodyHandlers.ofString());
       await(() -> metric(server, "pyroscope_querier_queue_length") == 1, "the second query to queue");

@@ -72,6 +72,7 @@ final class SeriesAggregator {
     }
     Group[] groupOf = new Group[series.size()];
     for (int i = 0; i < groupOf.length; i++) {
+      cancel.check();
       groupOf[i] = groups.computeIfAbsent(series.get(i).labels().keep(groupBy), l -> new Group());
     }
     boolean[][] match = new boolean[s.partitionCount()][];
