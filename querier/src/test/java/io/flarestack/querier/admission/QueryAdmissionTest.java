@@ -109,7 +109,8 @@ class QueryAdmissionTest {
     assertThat(seen).isNotNull();
     assertThat(seen.isBefore(Deadline.after(30, TimeUnit.MINUTES))).as("the client's deadline, not the hour").isTrue();
     await(() -> service.stoppedWith.get() != null, "the query loop to stop");
-    assertThat(service.stoppedWith.get()).isEqualTo(Status.Code.DEADLINE_EXCEEDED);
+    // The server's own deadline and the client's cancellation race; either stops the loop.
+    assertThat(service.stoppedWith.get()).isIn(Status.Code.DEADLINE_EXCEEDED, Status.Code.CANCELLED);
     await(() -> admission.limiter().running() == 0, "the slot to be freed");
     assertThat(registry.get("pyroscope.querier.query.timeouts").counter().count()).isZero();
   }
@@ -202,7 +203,8 @@ class QueryAdmissionTest {
     assertThat(e.code().httpStatus()).isEqualTo(504);
     assertThat(e).hasMessageContaining("-querier.query-timeout").hasMessageContaining("2s");
     await(() -> service.stoppedWith.get() != null, "the query loop to stop");
-    assertThat(service.stoppedWith.get()).isEqualTo(Status.Code.DEADLINE_EXCEEDED);
+    // The in-process call's own deadline and its client's cancellation race; either stops the loop.
+    assertThat(service.stoppedWith.get()).isIn(Status.Code.DEADLINE_EXCEEDED, Status.Code.CANCELLED);
     assertThat(admission.limiter().running()).isZero();
   }
 
