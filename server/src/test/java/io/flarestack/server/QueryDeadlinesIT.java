@@ -209,9 +209,9 @@ class QueryDeadlinesIT {
         .contains("2s");
     awaitIdle("after the query timeout (Connect)");
 
-    StatusRuntimeException grpc = catchThrowableOfType(() -> QuerierServiceGrpc.newBlockingStub(
-        timeoutServer.grpcChannel()).selectMergeStacktraces(SelectMergeStacktracesRequest.parseFrom(slowQuery())),
-        StatusRuntimeException.class);
+    StatusRuntimeException grpc = catchThrowableOfType(StatusRuntimeException.class,
+        () -> QuerierServiceGrpc.newBlockingStub(
+        timeoutServer.grpcChannel()).selectMergeStacktraces(SelectMergeStacktracesRequest.parseFrom(slowQuery())));
     assertThat(grpc.getStatus().getCode()).isEqualTo(Status.Code.DEADLINE_EXCEEDED);
     assertThat(grpc.getStatus().getDescription()).contains("-querier.query-timeout");
     awaitIdle("after the query timeout (gRPC)");
@@ -236,7 +236,8 @@ class QueryDeadlinesIT {
             + "Content-Type: application/json\r\nContent-Length: 2\r\n\r\n", "{}".getBytes(StandardCharsets.UTF_8));
         await(() -> metric(server, "pyroscope_querier_queue_length") == 1, "the leaving query to queue");
       }
-      await(() -> metric(server, "pyroscope_querier_queue_length") == 0, "the queue to drop the query whose client left");
+      await(() -> metric(server, "pyroscope_querier_queue_length") == 0,
+          "the queue to drop the query whose client left");
       assertThat(metric(server, "pyroscope_querier_cancelled_requests_total")).isEqualTo(cancelledBefore + 1);
 
       second = http.sendAsync(labelNames(), HttpResponse.BodyHandlers.ofString());
@@ -254,9 +255,10 @@ class QueryDeadlinesIT {
       // The marker of in-process calls made by legacy requests is not honoured from outside.
       Metadata marker = new Metadata();
       marker.put(Metadata.Key.of("x-flarestack-admitted-query", Metadata.ASCII_STRING_MARSHALLER), "1");
-      StatusRuntimeException grpc = catchThrowableOfType(() -> QuerierServiceGrpc.newBlockingStub(server.grpcChannel())
+      StatusRuntimeException grpc = catchThrowableOfType(StatusRuntimeException.class,
+          () -> QuerierServiceGrpc.newBlockingStub(server.grpcChannel())
           .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(marker))
-          .labelNames(LabelNamesRequest.getDefaultInstance()), StatusRuntimeException.class);
+          .labelNames(LabelNamesRequest.getDefaultInstance()));
       assertThat(grpc.getStatus().getCode()).isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
       assertThat(second).isNotDone();
       assertThat(metric(server, "pyroscope_querier_discarded_requests_total{reason=\"queue_full\"}")).isEqualTo(3);

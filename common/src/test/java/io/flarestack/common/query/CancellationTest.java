@@ -39,7 +39,7 @@ class CancellationTest {
     Cancellation c = Cancellation.of(context);
     c.check(); // looked: live
     context.cancel(Status.CANCELLED.withDescription("the client closed the request").asRuntimeException());
-    QueryCancelledException e = catchThrowableOfType(c::checkNow, QueryCancelledException.class);
+    QueryCancelledException e = catchThrowableOfType(QueryCancelledException.class, c::checkNow);
     assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.CANCELLED);
     assertThat(e.getStatus().getDescription()).contains("cancelled").contains("the client closed the request");
     assertThat(FlarestackException.from(e).code()).isEqualTo(ErrorCode.CANCELED);
@@ -68,8 +68,8 @@ class CancellationTest {
     ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
     try {
       Context.CancellableContext context = Context.ROOT.withDeadlineAfter(-1, TimeUnit.SECONDS, timer);
-      QueryCancelledException e = catchThrowableOfType(() -> Cancellation.of(context).checkNow(),
-          QueryCancelledException.class);
+      QueryCancelledException e = catchThrowableOfType(QueryCancelledException.class,
+          () -> Cancellation.of(context).checkNow());
       assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.DEADLINE_EXCEEDED);
       assertThat(e.getStatus().getDescription()).contains("deadline");
       assertThat(FlarestackException.from(e).code().httpStatus()).isEqualTo(504);

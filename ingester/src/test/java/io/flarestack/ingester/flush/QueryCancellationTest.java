@@ -98,7 +98,7 @@ class QueryCancellationTest {
           () -> engine.labelValues(List.of(source), LabelValuesRequest.newBuilder().setName("pod").build()),
           () -> engine.profileStats(List.of(source)));
       for (Callable<?> read : reads) {
-        QueryCancelledException e = catchThrowableOfType(() -> gone.call(read), QueryCancelledException.class);
+        QueryCancelledException e = catchThrowableOfType(QueryCancelledException.class, () -> gone.call(read));
         assertThat(e).as("%s stops", source).isNotNull();
         assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.CANCELLED);
       }
@@ -109,8 +109,8 @@ class QueryCancellationTest {
   void aQueryPastItsDeadlineStopsWithDeadlineExceeded() {
     for (ProfileSource source : List.of(head, block)) {
       Context.CancellableContext late = Context.ROOT.withDeadlineAfter(-1, TimeUnit.SECONDS, timer);
-      QueryCancelledException e = catchThrowableOfType(() -> late.call(() -> flameGraph(source)),
-          QueryCancelledException.class);
+      QueryCancelledException e = catchThrowableOfType(QueryCancelledException.class,
+          () -> late.call(() -> flameGraph(source)));
       assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.DEADLINE_EXCEEDED);
     }
   }
@@ -122,8 +122,8 @@ class QueryCancellationTest {
       assertThat(source.select(costly, 0, Long.MAX_VALUE, false).series()).hasSize(4);
       Context.CancellableContext gone = Context.ROOT.withCancellation();
       gone.cancel(null);
-      assertThat(catchThrowableOfType(() -> gone.call(() -> source.select(costly, 0, Long.MAX_VALUE, false)),
-          QueryCancelledException.class)).as("%s stops", source).isNotNull();
+      assertThat(catchThrowableOfType(QueryCancelledException.class,
+          () -> gone.call(() -> source.select(costly, 0, Long.MAX_VALUE, false)))).as("%s stops", source).isNotNull();
     }
   }
 
@@ -134,8 +134,8 @@ class QueryCancellationTest {
     Context.CancellableContext gone = Context.ROOT.withCancellation();
     gone.cancel(null);
     int[] rows = new int[1];
-    QueryCancelledException e = catchThrowableOfType(
-        () -> gone.run(() -> selection.scan(true, false, (i, row) -> rows[0]++)), QueryCancelledException.class);
+    QueryCancelledException e = catchThrowableOfType(QueryCancelledException.class,
+        () -> gone.run(() -> selection.scan(true, false, (i, row) -> rows[0]++)));
     assertThat(e).as("the Parquet scan stops, and not as a corrupt file").isNotNull();
     assertThat(rows[0]).isZero();
     assertThat(blockFailures.get()).isZero();

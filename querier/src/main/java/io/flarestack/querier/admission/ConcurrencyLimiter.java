@@ -53,7 +53,8 @@ public final class ConcurrencyLimiter {
    */
   public ConcurrencyLimiter(int maxRunning, int maxQueued, Duration maxWait, MeterRegistry registry) {
     if (maxRunning < 1 || maxQueued < 0) {
-      throw new IllegalArgumentException("maxRunning must be >= 1 and maxQueued >= 0, got " + maxRunning + " and " + maxQueued);
+      throw new IllegalArgumentException(
+          "maxRunning must be >= 1 and maxQueued >= 0, got " + maxRunning + " and " + maxQueued);
     }
     this.maxRunning = maxRunning;
     this.maxQueued = maxQueued;
@@ -83,7 +84,8 @@ public final class ConcurrencyLimiter {
 
   private static Counter discarded(MeterRegistry registry, String reason) {
     return Counter.builder("pyroscope.querier.discarded.requests").tag("reason", reason)
-        .description("Queries rejected with 429 because the querier was busy: the queue was full, or no slot freed in time.")
+        .description("Queries rejected with 429 because the querier was busy: the queue was full, or no slot "
+            + "freed in time.")
         .register(registry);
   }
 
@@ -155,7 +157,8 @@ public final class ConcurrencyLimiter {
     if (interrupted) {
       Thread.currentThread().interrupt();
       cancelled.increment();
-      throw new QueryCancelledException(Status.CANCELLED.withDescription("the query was interrupted while waiting for a slot"));
+      throw new QueryCancelledException(
+          Status.CANCELLED.withDescription("the query was interrupted while waiting for a slot"));
     }
     if (context.isCancelled()) {
       cancelled.increment();

@@ -68,7 +68,8 @@ public final class QueryAdmission {
     this.limiter = requireNonNull(limiter, "limiter is null");
     this.scheduler = requireNonNull(scheduler, "scheduler is null");
     this.timeouts = Counter.builder("pyroscope.querier.query.timeouts")
-        .description("Queries stopped by -querier.query-timeout.").register(requireNonNull(registry, "registry is null"));
+        .description("Queries stopped by -querier.query-timeout.")
+        .register(requireNonNull(registry, "registry is null"));
   }
 
   /** The limiter the queries share. */
@@ -108,7 +109,8 @@ public final class QueryAdmission {
   }
 
   /** Runs every callback in the query's context; takes the slot before the method runs. */
-  private final class AdmittedListener<ReqT, RespT> extends ForwardingServerCallListener.SimpleForwardingServerCallListener<ReqT> {
+  private final class AdmittedListener<ReqT, RespT>
+      extends ForwardingServerCallListener.SimpleForwardingServerCallListener<ReqT> {
     private final Scope scope;
     private final ServerCall<ReqT, RespT> call;
 
@@ -236,8 +238,10 @@ public final class QueryAdmission {
       return timeoutDeadline != null && timeoutDeadline.isExpired();
     }
 
+    /** The status a Querier API call ends with: the query timeout named when it ended the query. */
     Status explain(Status status) {
-      if ((status.getCode() == Status.Code.DEADLINE_EXCEEDED || status.getCode() == Status.Code.CANCELLED) && timedOut()) {
+      Status.Code code = status.getCode();
+      if ((code == Status.Code.DEADLINE_EXCEEDED || code == Status.Code.CANCELLED) && timedOut()) {
         count();
         return Status.DEADLINE_EXCEEDED.withDescription(message()).withCause(status.getCause());
       }
@@ -251,11 +255,12 @@ public final class QueryAdmission {
      */
     Exception explain(Exception e) {
       ErrorCode code = FlarestackException.from(e).code();
-      if ((code == ErrorCode.DEADLINE_EXCEEDED || code == ErrorCode.CANCELED) && timedOut()) {
+      boolean stopped = code == ErrorCode.DEADLINE_EXCEEDED || code == ErrorCode.CANCELED;
+      if (stopped && timedOut()) {
         count();
         return new FlarestackException(ErrorCode.DEADLINE_EXCEEDED, message(), e);
       }
-      if (e instanceof StatusRuntimeException && (code == ErrorCode.DEADLINE_EXCEEDED || code == ErrorCode.CANCELED)) {
+      if (stopped && e instanceof StatusRuntimeException) {
         return FlarestackException.from(e);
       }
       return e;

@@ -70,10 +70,11 @@ class ConcurrencyLimiterTest {
     CompletableFuture<ConcurrencyLimiter.Permit> waiting = acquireAsync(limiter, Context.ROOT);
     await(() -> limiter.queued() == 1, "the waiter to queue");
 
-    FlarestackException e = catchThrowableOfType(() -> limiter.acquire(Context.ROOT), FlarestackException.class);
+    FlarestackException e = catchThrowableOfType(FlarestackException.class, () -> limiter.acquire(Context.ROOT));
     assertThat(e.code()).isEqualTo(ErrorCode.RESOURCE_EXHAUSTED);
     assertThat(e.code().httpStatus()).isEqualTo(429);
-    assertThat(e).hasMessageContaining("-querier.max-concurrent=1").hasMessageContaining("-querier.max-queued-queries=1");
+    assertThat(e).hasMessageContaining("-querier.max-concurrent=1")
+        .hasMessageContaining("-querier.max-queued-queries=1");
     assertThat(discarded("queue_full")).isEqualTo(1);
     assertThat(limiter.running()).isEqualTo(1);
     assertThat(limiter.queued()).isEqualTo(1);
@@ -87,7 +88,7 @@ class ConcurrencyLimiterTest {
   void withoutAQueueTheSecondQueryIsRejectedAtOnce() {
     ConcurrencyLimiter limiter = new ConcurrencyLimiter(1, 0, LONG, registry);
     try (ConcurrencyLimiter.Permit held = limiter.acquire(Context.ROOT)) {
-      FlarestackException e = catchThrowableOfType(() -> limiter.acquire(Context.ROOT), FlarestackException.class);
+      FlarestackException e = catchThrowableOfType(FlarestackException.class, () -> limiter.acquire(Context.ROOT));
       assertThat(e.code()).isEqualTo(ErrorCode.RESOURCE_EXHAUSTED);
     }
     limiter.acquire(Context.ROOT).close(); // the slot came back
@@ -119,7 +120,8 @@ class ConcurrencyLimiterTest {
     ConcurrencyLimiter limiter = new ConcurrencyLimiter(1, 5, LONG, registry);
     try (ConcurrencyLimiter.Permit held = limiter.acquire(Context.ROOT)) {
       Context.CancellableContext shortDeadline = Context.ROOT.withDeadlineAfter(1, TimeUnit.MILLISECONDS, timers);
-      QueryCancelledException e = catchThrowableOfType(() -> limiter.acquire(shortDeadline), QueryCancelledException.class);
+      QueryCancelledException e = catchThrowableOfType(QueryCancelledException.class,
+          () -> limiter.acquire(shortDeadline));
       assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.DEADLINE_EXCEEDED);
       assertThat(limiter.queued()).isZero();
       assertThat(limiter.running()).isEqualTo(1);
@@ -131,7 +133,7 @@ class ConcurrencyLimiterTest {
   void waitingLongerThanTheMaximumIsRejectedWith429NamingTheWaitFlag() {
     ConcurrencyLimiter limiter = new ConcurrencyLimiter(1, 5, Duration.ofMillis(5), registry);
     try (ConcurrencyLimiter.Permit held = limiter.acquire(Context.ROOT)) {
-      FlarestackException e = catchThrowableOfType(() -> limiter.acquire(Context.ROOT), FlarestackException.class);
+      FlarestackException e = catchThrowableOfType(FlarestackException.class, () -> limiter.acquire(Context.ROOT));
       assertThat(e.code()).isEqualTo(ErrorCode.RESOURCE_EXHAUSTED);
       assertThat(e).hasMessageContaining("-querier.max-queue-wait").hasMessageContaining("5ms")
           .hasMessageContaining("-querier.max-concurrent");
@@ -145,7 +147,7 @@ class ConcurrencyLimiterTest {
     ConcurrencyLimiter limiter = new ConcurrencyLimiter(1, 5, LONG, registry);
     Context.CancellableContext client = Context.ROOT.withCancellation();
     client.cancel(null);
-    assertThat(catchThrowableOfType(() -> limiter.acquire(client), QueryCancelledException.class)).isNotNull();
+    assertThat(catchThrowableOfType(QueryCancelledException.class, () -> limiter.acquire(client))).isNotNull();
     assertThat(limiter.running()).isZero();
   }
 
@@ -158,7 +160,7 @@ class ConcurrencyLimiterTest {
     a.close();
     assertThat(limiter.running()).isEqualTo(1);
     ConcurrencyLimiter.Permit c = limiter.acquire(Context.ROOT);
-    assertThat(catchThrowableOfType(() -> limiter.acquire(Context.ROOT), FlarestackException.class).code())
+    assertThat(catchThrowableOfType(FlarestackException.class, () -> limiter.acquire(Context.ROOT)).code())
         .isEqualTo(ErrorCode.RESOURCE_EXHAUSTED);
     b.close();
     c.close();
@@ -178,7 +180,7 @@ class ConcurrencyLimiterTest {
   }
 
   private static <T extends Throwable> T cause(CompletableFuture<?> f, Class<T> type) {
-    CompletionException e = catchThrowableOfType(f::join, CompletionException.class);
+    CompletionException e = catchThrowableOfType(CompletionException.class, f::join);
     assertThat(e).as("the future failed").isNotNull();
     assertThat(e.getCause()).isInstanceOf(type);
     return type.cast(e.getCause());

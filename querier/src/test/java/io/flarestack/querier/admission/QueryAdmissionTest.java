@@ -85,8 +85,8 @@ class QueryAdmissionTest {
   @Test
   void theQueryTimeoutStopsAQueryWhoseClientSetNoDeadline() throws Exception {
     start(Duration.ofSeconds(2), 4, 4); // long enough for the call to start on a loaded machine
-    StatusRuntimeException e = catchThrowableOfType(() -> stub().labelNames(LabelNamesRequest.getDefaultInstance()),
-        StatusRuntimeException.class);
+    StatusRuntimeException e = catchThrowableOfType(StatusRuntimeException.class,
+        () -> stub().labelNames(LabelNamesRequest.getDefaultInstance()));
     assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.DEADLINE_EXCEEDED);
     assertThat(e.getStatus().getDescription()).contains("-querier.query-timeout").contains("2s");
     assertThat(ErrorCode.fromGrpc(e.getStatus().getCode()).httpStatus()).isEqualTo(504);
@@ -100,9 +100,8 @@ class QueryAdmissionTest {
   @Test
   void aShorterClientDeadlineWinsAndIsNotReportedAsTheQueryTimeout() throws Exception {
     start(Duration.ofHours(1), 4, 4);
-    StatusRuntimeException e = catchThrowableOfType(
-        () -> stub().withDeadlineAfter(50, TimeUnit.MILLISECONDS).labelNames(LabelNamesRequest.getDefaultInstance()),
-        StatusRuntimeException.class);
+    StatusRuntimeException e = catchThrowableOfType(StatusRuntimeException.class,
+        () -> stub().withDeadlineAfter(50, TimeUnit.MILLISECONDS).labelNames(LabelNamesRequest.getDefaultInstance()));
     assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.DEADLINE_EXCEEDED);
     assertThat(e.getStatus().getDescription()).doesNotContain("-querier.query-timeout");
     Deadline seen = service.seenDeadline.get();
@@ -140,8 +139,8 @@ class QueryAdmissionTest {
   @Test
   void theSecondQueryWaitsTheThirdIs429AndAFailedQueryFreesItsSlot() throws Exception {
     start(Duration.ofHours(1), 1, 1);
-    StatusRuntimeException failed = catchThrowableOfType(
-        () -> stub().labelValues(LabelValuesRequest.getDefaultInstance()), StatusRuntimeException.class);
+    StatusRuntimeException failed = catchThrowableOfType(StatusRuntimeException.class,
+        () -> stub().labelValues(LabelValuesRequest.getDefaultInstance()));
     assertThat(failed.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
     assertThat(admission.limiter().running()).as("a failed query frees its slot").isZero();
 
@@ -153,8 +152,8 @@ class QueryAdmissionTest {
     await(() -> admission.limiter().queued() == 1, "the second query to queue");
     assertThat(second).isNotDone();
 
-    StatusRuntimeException third = catchThrowableOfType(
-        () -> stub().profileTypes(ProfileTypesRequest.getDefaultInstance()), StatusRuntimeException.class);
+    StatusRuntimeException third = catchThrowableOfType(StatusRuntimeException.class,
+        () -> stub().profileTypes(ProfileTypesRequest.getDefaultInstance()));
     assertThat(third.getStatus().getCode()).isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
     assertThat(third.getStatus().getDescription()).contains("-querier.max-concurrent=1");
     assertThat(service.profileTypesCalls.get()).as("the rejected query never ran").isZero();
@@ -177,8 +176,8 @@ class QueryAdmissionTest {
       admitted.profileTypes(ProfileTypesRequest.getDefaultInstance());
       admitted.profileTypes(ProfileTypesRequest.getDefaultInstance());
       // A call without the marker is a query of its own, and there is no slot left for it.
-      unmarked.set(catchThrowableOfType(() -> stub().profileTypes(ProfileTypesRequest.getDefaultInstance()),
-          StatusRuntimeException.class).getStatus().getCode());
+      unmarked.set(catchThrowableOfType(StatusRuntimeException.class,
+          () -> stub().profileTypes(ProfileTypesRequest.getDefaultInstance())).getStatus().getCode());
       return HttpResponse.text(200, "ok");
     });
     HttpResponse r = handler.handle(request());
@@ -197,7 +196,7 @@ class QueryAdmissionTest {
       admitted.labelNames(LabelNamesRequest.getDefaultInstance());
       return HttpResponse.text(200, "ok");
     });
-    FlarestackException e = catchThrowableOfType(() -> handler.handle(request()), FlarestackException.class);
+    FlarestackException e = catchThrowableOfType(FlarestackException.class, () -> handler.handle(request()));
     assertThat(service.started.get()).isEqualTo(1);
     assertThat(e.code()).isEqualTo(ErrorCode.DEADLINE_EXCEEDED);
     assertThat(e.code().httpStatus()).isEqualTo(504);
