@@ -29,6 +29,7 @@ import io.flarestack.api.types.v1.ProfileType;
 import io.flarestack.common.lifecycle.AbstractService;
 import io.flarestack.common.model.pprof.PprofMerger;
 import io.flarestack.common.model.tree.CallTree;
+import io.flarestack.common.query.Cancellation;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -51,6 +52,10 @@ import java.util.function.Function;
  * read exactly those and the ingesters to leave out every block those contain (their
  * {@code sources}). Metadata reads are unions, where duplicates do not matter. See
  * docs/storage.md.
+ *
+ * <p>Every call runs in the caller's gRPC context, which the calls to backends carry (deadline,
+ * cancellation); merging stops with {@link io.flarestack.common.query.QueryCancelledException}
+ * once that context is cancelled.
  */
 public final class Querier extends AbstractService {
   private final Fanout<IngesterServiceBlockingStub> ingesters;
@@ -180,17 +185,18 @@ public final class Querier extends AbstractService {
     for (var r : profiles(select,
         sel -> s -> s.mergeTree(MergeTreeRequest.newBuilder().setSelect(sel).setMaxNodes(maxNodes).build()),
         sel -> s -> s.mergeTree(MergeTreeRequest.newBuilder().setSelect(sel).setMaxNodes(maxNodes).build()))) {
-      CallTree t = CallTree.fromProto(r.getTree());
+      Cancellation cancel = Cancellation.current();
+      CallTree t = CallTree.fromProto(r.getTree(), cancel);
       if (merged == null) {
         merged = t;
       } else {
-        merged.merge(t);
+        merged.merge(t, cancel);
       }
     }
     if (merged == null) {
       merged = new CallTree();
     }
-    return merged.truncate(maxNodes);
+    return merged.truncate(maxNodes, Cancellation.current());
   }
 
   /** The merged pprof of the selection (one sample type). */
@@ -198,7 +204,7 @@ public final class Querier extends AbstractService {
     List<Profile> parts = profiles(select,
         sel -> s -> s.mergePprof(MergePprofRequest.newBuilder().setSelect(sel).setMaxNodes(maxNodes).build()),
         sel -> s -> s.mergePprof(MergePprofRequest.newBuilder().setSelect(sel).setMaxNodes(maxNodes).build()));
-    return PprofMerger.merge(parts);
+    return PprofMerger.merge(parts, Cancellation.current());
   }
 
   /** Partial series from every ingester, for the caller to merge and aggregate. */

@@ -36,6 +36,8 @@ import io.flarestack.ingester.Ingester;
 import io.flarestack.ingester.IngesterServiceImpl;
 import io.flarestack.querier.Querier;
 import io.flarestack.querier.RingIngesterQueryClients;
+import io.flarestack.querier.admission.ConcurrencyLimiter;
+import io.flarestack.querier.admission.QueryAdmission;
 import io.flarestack.querier.StoreGatewayQueryClients;
 import io.flarestack.querier.api.ClientCapabilities;
 import io.flarestack.querier.api.QuerierServiceImpl;
@@ -213,12 +215,17 @@ public final class Flarestack {
           ? () -> List.of(StoreGatewayServiceGrpc.newBlockingStub(server.inProcessChannel()))
           : StoreGatewayQueryClients.NONE;
       Querier querier = new Querier(new RingIngesterQueryClients(ingesterRing, clients), storeGateways, fanout);
-      server.addService(ServerInterceptors.intercept(new QuerierServiceImpl(querier, limits, clock), new ClientCapabilities()));
+      // Every Querier API call and legacy query request gets a deadline and one of the query slots.
+      QueryAdmission admission = new QueryAdmission(config.querier(),
+          new ConcurrencyLimiter(config.querier(), registry), background, registry);
+      server.addService(ServerInterceptors.intercept(new QuerierServiceImpl(querier, limits, clock),
+          new ClientCapabilities(), admission.interceptor()));
       server.addService(new VersionServiceImpl());
-      QuerierServiceBlockingStub self = QuerierServiceGrpc.newBlockingStub(server.inProcessChannel());
-      server.addRoute("GET", "/pyroscope/render", new RenderHandler(self, multitenancy, clock));
-      server.addRoute("GET", "/pyroscope/render-diff", new RenderDiffHandler(self, multitenancy, clock));
-      server.addRoute("GET", "/pyroscope/label-values", new LabelValuesHandler(self, multitenancy, clock));
+      QuerierServiceBlockingStub self = QuerierServiceGrpc.newBlockingStub(server.inProcessChannel())
+          .withInterceptors(admission.admittedCalls());
+      server.addRoute("GET", "/pyroscope/render", admission.legacy(new RenderHandler(self, multitenancy, clock)));
+      server.addRoute("GET", "/pyroscope/render-diff", admission.legacy(new RenderDiffHandler(self, multitenancy, clock)));
+      server.addRoute("GET", "/pyroscope/label-values", admission.legacy(new LabelValuesHandler(self, multitenancy, clock)));
       return new CompositeService(Targets.QUERIER, List.of(clients, querier));
     }));
 

@@ -11,6 +11,7 @@ import io.flarestack.compactor.CompactorConfig;
 import io.flarestack.distributor.DistributorConfig;
 import io.flarestack.distributor.ingest.jfr.JfrConfig;
 import io.flarestack.ingester.IngesterConfig;
+import io.flarestack.querier.QuerierConfig;
 import io.flarestack.queryfrontend.QueryFrontendConfig;
 import io.flarestack.queryscheduler.QuerySchedulerConfig;
 import io.flarestack.storegateway.StoreGatewayConfig;
@@ -32,7 +33,8 @@ public record FlarestackConfig(
     Limits limits,
     IngesterRingConfig ingesterRing,
     DistributorConfig distributor,
-    IngesterConfig ingester) {
+    IngesterConfig ingester,
+    QuerierConfig querier) {
 
   public static final Option<List<String>> TARGET = Option.stringList("target", "target", List.of(Targets.ALL),
       "Comma-separated list of modules to run: all, distributor, ingester, querier, tenant-settings, ...");
@@ -52,6 +54,7 @@ public record FlarestackConfig(
     all.addAll(DistributorConfig.options());
     all.addAll(JfrConfig.options());
     all.addAll(IngesterConfig.options());
+    all.addAll(QuerierConfig.options());
     all.addAll(QueryFrontendConfig.options());
     all.addAll(QuerySchedulerConfig.options());
     all.addAll(StoreGatewayConfig.options());
@@ -73,7 +76,7 @@ public record FlarestackConfig(
     Limits limits = Limits.from(v);
     return new FlarestackConfig(v, v.get(TARGET), v.get(LOG_LEVEL),
         ServerConfig.from(v).withMaxRequestBytes(limits.ingestionBodyLimitBytes()), limits,
-        IngesterRingConfig.from(v), DistributorConfig.from(v), IngesterConfig.from(v));
+        IngesterRingConfig.from(v), DistributorConfig.from(v), IngesterConfig.from(v), QuerierConfig.from(v));
   }
 
   /**
@@ -89,6 +92,7 @@ public record FlarestackConfig(
     problems.addAll(IngesterRingConfig.from(values).validate());
     problems.addAll(CompactorConfig.validate(values));
     problems.addAll(IngesterConfig.validate(values));
+    problems.addAll(QuerierConfig.validate(values));
     problems.addAll(BucketConfig.validate(values, env));
     for (Option<Integer> port : List.of(ServerConfig.HTTP_LISTEN_PORT, ServerConfig.GRPC_LISTEN_PORT)) {
       int p = values.get(port);

@@ -4,7 +4,9 @@ import static java.util.Objects.requireNonNull;
 
 import io.flarestack.common.model.Labels;
 import io.flarestack.common.model.Matcher;
+import io.flarestack.common.query.Cancellation;
 import io.flarestack.common.query.ProfileSource;
+import io.flarestack.common.query.QueryCancelledException;
 import io.flarestack.common.query.RowVisitor;
 import io.flarestack.common.query.SelectedSeries;
 import io.flarestack.common.query.Selection;
@@ -181,9 +183,11 @@ public final class Block implements ProfileSource {
       return new BlockSelection(header, List.of());
     }
     Header h = header();
+    Cancellation cancel = Cancellation.current();
     List<Integer> picked = new ArrayList<>();
     List<Integer> partial = new ArrayList<>();
     for (int i = 0; i < h.series().size(); i++) {
+      cancel.checkNow(); // matchers can be costly per series
       IndexedSeries s = h.series().get(i);
       if (s.maxTimeNanos() < fromNanos || s.minTimeNanos() > toNanos || !matches(s.labels(), matchers)) {
         continue;
@@ -226,6 +230,8 @@ public final class Block implements ProfileSource {
           hit[row.series()] = true;
         }
       });
+    } catch (QueryCancelledException e) {
+      throw e; // not a fault of the block
     } catch (IOException | RuntimeException e) {
       throw fail(e);
     }

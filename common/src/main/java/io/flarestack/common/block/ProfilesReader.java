@@ -1,6 +1,8 @@
 package io.flarestack.common.block;
 
+import io.flarestack.common.query.Cancellation;
 import io.flarestack.common.query.ProfileRowView;
+import io.flarestack.common.query.QueryCancelledException;
 import java.io.IOException;
 import java.util.Arrays;
 import java.util.List;
@@ -87,13 +89,16 @@ final class ProfilesReader {
 
   /**
    * Visits every row in the given ranges of global row numbers ({@code from[i]} inclusive,
-   * {@code to[i]} exclusive; sorted, disjoint), in row order.
+   * {@code to[i]} exclusive; sorted, disjoint), in row order. Stops with
+   * {@link QueryCancelledException} when the query's context is cancelled (checked per row group
+   * and every so many rows).
    */
   void scan(long[] from, long[] to, boolean samples, boolean spans, Visitor visitor) throws IOException {
     MessageType projection = ProfilesTable.projection(samples, spans);
     MessageColumnIO io = new ColumnIOFactory(footer.getFileMetaData().getCreatedBy())
         .getColumnIO(projection, footer.getFileMetaData().getSchema());
     Row row = new Row(projection);
+    Cancellation cancel = Cancellation.current();
     int range = 0;
     try (ParquetFileReader reader = ParquetFileReader.open(new RangeInputFile(file), footer, options,
         new RangeInputFile(file).newStream())) {
@@ -107,6 +112,7 @@ final class ProfilesReader {
         if (range == from.length || from[range] >= gEnd) {
           continue;
         }
+        cancel.checkNow(); // before reading the group's pages
         RowRanges.Builder ranges = RowRanges.builder();
         long selected = 0;
         for (int k = range; k < from.length && from[k] < gEnd; k++) {
@@ -129,6 +135,7 @@ final class ProfilesReader {
           for (long i = 0; i < n; i++) {
             records.read();
             try {
+              cancel.check();
               visitor.row(row);
             } catch (RuntimeException e) {
               throw new VisitorFailure(e);
@@ -140,6 +147,8 @@ final class ProfilesReader {
       }
     } catch (VisitorFailure e) {
       throw e.getCause();
+    } catch (QueryCancelledException e) {
+      throw e; // not a fault of the file
     } catch (RuntimeException e) {
       throw new CorruptBlockException("profiles.parquet: " + e.getMessage(), e);
     }

@@ -15,7 +15,7 @@ final class CallSiteMatcher {
   private CallSiteMatcher() {}
 
   /** Per stack node, whether its stack starts with {@code callSite}; null when it is empty. */
-  static boolean[] match(Symbols v, List<String> callSite) {
+  static boolean[] match(Symbols v, List<String> callSite, Cancellation cancel) {
     int k = callSite.size();
     if (k == 0) {
       return null;
@@ -25,6 +25,7 @@ final class CallSiteMatcher {
     int[] state = new int[n];
     boolean[] match = new boolean[n];
     for (int node = 1; node < n; node++) {
+      cancel.check();
       int s = state[v.stackParent(node)];
       if (s != MISMATCH && s < k) {
         int loc = v.stackLocation(node);

@@ -96,7 +96,9 @@ final class LabelQueries {
     long oldest = Long.MAX_VALUE;
     long newest = Long.MIN_VALUE;
     boolean any = false;
+    Cancellation cancel = Cancellation.current();
     for (ProfileSource s : sources) {
+      cancel.checkNow();
       ProfileSource.SourceStats st;
       try {
         st = s.stats();
@@ -127,13 +129,16 @@ final class LabelQueries {
     long from = anyTime ? Long.MIN_VALUE : ProfileSelection.fromMillis(start);
     long to = anyTime ? Long.MAX_VALUE : ProfileSelection.toMillisEnd(end);
     Map<Labels, SelectedSeries> out = new LinkedHashMap<>();
+    Cancellation cancel = Cancellation.current();
     for (ProfileSource source : sources) {
+      cancel.checkNow();
       List<SelectedSeries> found = new ArrayList<>();
       try {
         if (all) {
           found.addAll(source.select(List.of(), from, to, true).series());
         } else {
           for (Selector sel : selectors) {
+            cancel.checkNow();
             found.addAll(source.select(sel.matchers(), from, to, true).series());
           }
         }

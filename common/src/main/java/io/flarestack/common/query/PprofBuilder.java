@@ -77,7 +77,7 @@ final class PprofBuilder {
   }
 
   /** Adds one partition's stacks. */
-  void add(Symbols v, long[] values, long[] total, long threshold) {
+  void add(Symbols v, long[] values, long[] total, long threshold, Cancellation cancel) {
     OutIds sym = new OutIds(v);
     int n = values.length;
     boolean[] kept = new boolean[n];
@@ -87,6 +87,7 @@ final class PprofBuilder {
       if (total[i] == 0 && values[i] == 0) {
         continue;
       }
+      cancel.check();
       int p = v.stackParent(i);
       if (!kept[p]) {
         continue;

@@ -40,11 +40,12 @@ public final class QueryEngine {
   /** Merges the selected samples into a function-name tree, truncated to {@code max_nodes} when > 0. */
   public MergeTreeResponse mergeTree(List<? extends ProfileSource> sources, MergeTreeRequest req) {
     ProfileSelection sel = ProfileSelection.parse(req.getSelect());
+    Cancellation cancel = Cancellation.current();
     CallTree tree = new CallTree(1024);
-    for (Merged m : merge(sources, sel).parts) {
-      TreeBuilder.add(tree, m.symbols, m.values);
+    for (Merged m : merge(sources, sel, cancel).parts) {
+      TreeBuilder.add(tree, m.symbols, m.values, cancel);
     }
-    return MergeTreeResponse.newBuilder().setTree(tree.truncate(req.getMaxNodes()).toProto()).build();
+    return MergeTreeResponse.newBuilder().setTree(tree.truncate(req.getMaxNodes(), cancel).toProto()).build();
   }
 
   /**
@@ -53,10 +54,12 @@ public final class QueryEngine {
    */
   public Profile mergePprof(List<? extends ProfileSource> sources, MergePprofRequest req) {
     ProfileSelection sel = ProfileSelection.parse(req.getSelect());
-    Merge merge = merge(sources, sel);
+    Cancellation cancel = Cancellation.current();
+    Merge merge = merge(sources, sel, cancel);
     List<Merged> parts = merge.parts;
     long[][] totals = new long[parts.size()][];
     for (int i = 0; i < parts.size(); i++) {
+      cancel.checkNow();
       totals[i] = PprofBuilder.totals(parts.get(i).symbols, parts.get(i).values);
     }
     boolean any = merge.oldest != Long.MAX_VALUE;
@@ -64,7 +67,7 @@ public final class QueryEngine {
         any ? merge.newest - merge.oldest : 0);
     long threshold = PprofBuilder.threshold(req.getMaxNodes(), totals);
     for (int i = 0; i < parts.size(); i++) {
-      b.add(parts.get(i).symbols, parts.get(i).values, totals[i], threshold);
+      b.add(parts.get(i).symbols, parts.get(i).values, totals[i], threshold, cancel);
     }
     return b.build();
   }
@@ -130,7 +133,7 @@ public final class QueryEngine {
    * Sums the selected samples per stack node of each partition of each source. Symbols are
    * read after the rows, and only for partitions that received a value.
    */
-  private static Merge merge(List<? extends ProfileSource> sources, ProfileSelection sel) {
+  private static Merge merge(List<? extends ProfileSource> sources, ProfileSelection sel, Cancellation cancel) {
     long from = ProfileSelection.fromMillis(sel.startMillis());
     long to = ProfileSelection.toMillisEnd(sel.endMillis());
     Merge out = new Merge();
@@ -138,9 +141,10 @@ public final class QueryEngine {
       return out;
     }
     for (ProfileSource source : sources) {
+      cancel.checkNow();
       Merge local = new Merge();
       try {
-        mergeSource(source, sel, from, to, local);
+        mergeSource(source, sel, from, to, local, cancel);
       } catch (SourceUnavailableException e) {
         continue; // the source logged and counted it; what it contributed so far is dropped
       }
@@ -152,7 +156,8 @@ public final class QueryEngine {
     return out;
   }
 
-  private static void mergeSource(ProfileSource source, ProfileSelection sel, long from, long to, Merge out) {
+  private static void mergeSource(ProfileSource source, ProfileSelection sel, long from, long to, Merge out,
+      Cancellation cancel) {
     Selection s = source.select(sel.matchers(), from, to, false);
     List<SelectedSeries> series = s.series();
     if (series.isEmpty()) {
@@ -160,6 +165,7 @@ public final class QueryEngine {
     }
     NodeValues[] acc = new NodeValues[s.partitionCount()];
     s.scan(true, sel.filtersSpans(), (i, row) -> {
+      cancel.check();
       long t = row.timeNanos();
       if (t < from || t > to) {
         return;
@@ -190,9 +196,10 @@ public final class QueryEngine {
       if (acc[p] == null || !acc[p].any()) {
         continue;
       }
+      cancel.checkNow();
       Symbols sym = s.symbols(p);
       long[] values = acc[p].sized(sym.stackNodeCount());
-      boolean[] match = CallSiteMatcher.match(sym, sel.callSite());
+      boolean[] match = CallSiteMatcher.match(sym, sel.callSite(), cancel);
       if (match != null) {
         for (int i = 0; i < values.length; i++) {
           if (!match[i]) {

@@ -38,10 +38,12 @@ final class SeriesAggregator {
     long from = ProfileSelection.fromMillis(steps.readStart());
     long to = ProfileSelection.toMillisEnd(end);
     Map<Labels, Group> groups = new HashMap<>();
+    Cancellation cancel = Cancellation.current();
     for (ProfileSource source : sources) {
+      cancel.checkNow();
       Map<Labels, Group> local = new HashMap<>();
       try {
-        aggregateSource(source, sel, groupBy, steps, from, to, local);
+        aggregateSource(source, sel, groupBy, steps, from, to, local, cancel);
       } catch (SourceUnavailableException e) {
         continue; // the source logged and counted it; its partial sums are dropped
       }
@@ -62,7 +64,7 @@ final class SeriesAggregator {
   }
 
   private static void aggregateSource(ProfileSource source, ProfileSelection sel, List<String> groupBy, Steps steps,
-      long from, long to, Map<Labels, Group> groups) {
+      long from, long to, Map<Labels, Group> groups, Cancellation cancel) {
     Selection s = source.select(sel.matchers(), from, to, false);
     List<SelectedSeries> series = s.series();
     if (series.isEmpty()) {
@@ -70,16 +72,18 @@ final class SeriesAggregator {
     }
     Group[] groupOf = new Group[series.size()];
     for (int i = 0; i < groupOf.length; i++) {
+      cancel.check();
       groupOf[i] = groups.computeIfAbsent(series.get(i).labels().keep(groupBy), l -> new Group());
     }
     boolean[][] match = new boolean[s.partitionCount()][];
     if (!sel.callSite().isEmpty()) {
       for (int p = 0; p < match.length; p++) {
-        match[p] = CallSiteMatcher.match(s.symbols(p), sel.callSite());
+        match[p] = CallSiteMatcher.match(s.symbols(p), sel.callSite(), cancel);
       }
     }
     boolean filters = sel.filtersSamples();
     s.scan(filters, sel.filtersSpans(), (i, row) -> {
+      cancel.check();
       long t = row.timeNanos();
       if (t < from || t > to) {
         return;

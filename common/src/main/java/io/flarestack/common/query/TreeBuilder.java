@@ -13,7 +13,7 @@ import java.util.Arrays;
 final class TreeBuilder {
   private TreeBuilder() {}
 
-  static void add(CallTree tree, Symbols v, long[] values) {
+  static void add(CallTree tree, Symbols v, long[] values, Cancellation cancel) {
     int n = values.length;
     boolean[] live = new boolean[n];
     for (int i = n - 1; i > 0; i--) {
@@ -33,6 +33,7 @@ final class TreeBuilder {
       if (!live[i]) {
         continue;
       }
+      cancel.check();
       int node = treeNode[v.stackParent(i)];
       int loc = v.stackLocation(i);
       int lines = v.locationLineCount(loc);

@@ -3,6 +3,7 @@ package io.flarestack.ingester.head;
 import io.flarestack.common.errors.FlarestackException;
 import io.flarestack.common.model.Labels;
 import io.flarestack.common.model.Matcher;
+import io.flarestack.common.query.Cancellation;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -88,6 +89,9 @@ final class SeriesIndex {
   /**
    * The series matching every matcher, in id order. Equality matchers with a non-empty value go
    * through the postings (intersected); the others are checked on the candidates' labels.
+   *
+   * @throws io.flarestack.common.query.QueryCancelledException when the query's context is
+   *     cancelled (checked per candidate: matchers can be costly)
    */
   List<Series> select(List<Matcher> matchers) {
     AppendOnlyList.View<Series> v = series.view();
@@ -112,7 +116,11 @@ final class SeriesIndex {
     }
     int count = candidates == null ? n : candidates.length;
     List<Series> out = new ArrayList<>();
+    Cancellation cancel = Cancellation.current();
     for (int k = 0; k < count; k++) {
+      if (!rest.isEmpty()) {
+        cancel.checkNow();
+      }
       Series s = v.get(candidates == null ? k : candidates[k]);
       if (matchesAll(rest, s.labels())) {
         out.add(s);

@@ -3,6 +3,7 @@ package io.flarestack.ingester.query;
 import static java.util.Objects.requireNonNull;
 
 import io.flarestack.common.model.Matcher;
+import io.flarestack.common.query.Cancellation;
 import io.flarestack.common.query.ProfileSource;
 import io.flarestack.common.query.RowVisitor;
 import io.flarestack.common.query.SelectedSeries;
@@ -43,7 +44,9 @@ public final class HeadSource implements ProfileSource {
     Map<SymbolPartition, Integer> partitions = new IdentityHashMap<>();
     List<SymbolPartition> partitionList = new ArrayList<>();
     if (fromNanos <= toNanos) {
+      Cancellation cancel = Cancellation.current();
       for (Series s : head.select(matchers)) {
+        cancel.check();
         SeriesRows r = s.rows();
         if (r.count() == 0 || r.maxTimeNanos() < fromNanos || r.minTimeNanos() > toNanos) {
           continue;
@@ -70,9 +73,11 @@ public final class HeadSource implements ProfileSource {
     long oldest = Long.MAX_VALUE;
     long newest = Long.MIN_VALUE;
     boolean any = false;
+    Cancellation cancel = Cancellation.current();
     for (Series s : head.series()) {
       SeriesRows rows = s.rows();
       for (int i = 0; i < rows.count(); i++) {
+        cancel.check();
         long t = rows.row(i).timeNanos();
         oldest = Math.min(oldest, t);
         newest = Math.max(newest, t);
@@ -117,9 +122,11 @@ public final class HeadSource implements ProfileSource {
 
     @Override
     public void scan(boolean samples, boolean spans, RowVisitor visitor) {
+      Cancellation cancel = Cancellation.current();
       for (int i = 0; i < rows.size(); i++) {
         SeriesRows r = rows.get(i);
         for (int k = 0; k < r.count(); k++) {
+          cancel.check();
           ProfileRow row = r.row(k);
           visitor.row(i, row);
         }

@@ -47,6 +47,7 @@ import io.flarestack.common.model.series.SeriesMerger;
 import io.flarestack.common.model.series.Steps;
 import io.flarestack.common.model.tree.CallTree;
 import io.flarestack.common.model.tree.TreeBytes;
+import io.flarestack.common.query.Cancellation;
 import io.flarestack.common.server.grpc.GrpcCalls;
 import io.flarestack.common.tenant.Tenant;
 import io.flarestack.querier.Querier;
@@ -192,7 +193,7 @@ public final class QuerierServiceImpl extends QuerierServiceGrpc.QuerierServiceI
       if (format == ProfileFormat.PROFILE_FORMAT_TREE) {
         return out.setTree(com.google.protobuf.ByteString.copyFrom(TreeBytes.marshal(tree, maxNodes))).build();
       }
-      return out.setFlamegraph(FlameGraphs.flameGraph(tree, maxNodes)).build();
+      return out.setFlamegraph(FlameGraphs.flameGraph(tree, maxNodes, Cancellation.current())).build();
     });
   }
 
@@ -212,7 +213,7 @@ public final class QuerierServiceImpl extends QuerierServiceGrpc.QuerierServiceI
       if (req.getFormat() == ProfileFormat.PROFILE_FORMAT_TREE) {
         return out.setTree(com.google.protobuf.ByteString.copyFrom(TreeBytes.marshal(tree, maxNodes))).build();
       }
-      return out.setFlamegraph(FlameGraphs.flameGraph(tree, maxNodes)).build();
+      return out.setFlamegraph(FlameGraphs.flameGraph(tree, maxNodes, Cancellation.current())).build();
     });
   }
 
@@ -260,7 +261,7 @@ public final class QuerierServiceImpl extends QuerierServiceGrpc.QuerierServiceI
           req.hasStackTraceSelector() ? req.getStackTraceSelector() : null, List.of());
       SeriesMerger merger = new SeriesMerger(aggregation);
       for (List<PartialSeries> part : querier.selectSeries(select, req.getGroupByList(), stepMillis)) {
-        merger.add(part);
+        merger.add(part, Cancellation.current());
       }
       return SelectSeriesResponse.newBuilder().addAllSeries(merger.build(req.hasLimit() ? req.getLimit() : 0)).build();
     });
@@ -285,7 +286,7 @@ public final class QuerierServiceImpl extends QuerierServiceGrpc.QuerierServiceI
           maxNodes(req.getRight().hasMaxNodes() ? req.getRight().getMaxNodes() : 0, limits));
       CallTree left = diffSide(req.getLeft(), limits, "left");
       CallTree right = diffSide(req.getRight(), limits, "right");
-      return DiffResponse.newBuilder().setFlamegraph(FlameGraphs.diff(left, right, maxNodes)).build();
+      return DiffResponse.newBuilder().setFlamegraph(FlameGraphs.diff(left, right, maxNodes, Cancellation.current())).build();
     });
   }
 

@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import io.flarestack.api.querier.v1.FlameGraph;
 import io.flarestack.api.querier.v1.FlameGraphDiff;
 import io.flarestack.common.errors.FlarestackException;
+import io.flarestack.common.model.Checkpoint;
 import io.flarestack.common.model.tree.CallTree;
 import io.flarestack.common.model.tree.NameOrder;
 import io.flarestack.common.model.tree.NodeBudget;
@@ -38,6 +39,11 @@ public final class FlameGraphs {
    * limit). An empty tree gives {@code names=["total"]}, {@code levels=[[0,0,0,0]]}, total 0.
    */
   public static FlameGraph flameGraph(CallTree tree, long maxNodes) {
+    return flameGraph(tree, maxNodes, Checkpoint.NONE);
+  }
+
+  /** {@link #flameGraph(CallTree, long)}, calling {@code checkpoint} per node. */
+  public static FlameGraph flameGraph(CallTree tree, long maxNodes, Checkpoint checkpoint) {
     requireNonNull(tree, "tree is null");
     SortedTree st = SortedTree.of(tree);
     long minTotal = NodeBudget.minTotal(st.nodeTotals(), st.liveNodes(), maxNodes);
@@ -58,6 +64,7 @@ public final class FlameGraphs {
     int sp = 1;
     stackNode[0] = ROOT;
     while (sp > 0) {
+      checkpoint.check();
       sp--;
       int node = stackNode[sp];
       int level = stackLevel[sp];
@@ -156,6 +163,11 @@ public final class FlameGraphs {
    * @throws FlarestackException {@code INVALID_ARGUMENT} when either tree holds a negative value
    */
   public static FlameGraphDiff diff(CallTree left, CallTree right, long maxNodes) {
+    return diff(left, right, maxNodes, Checkpoint.NONE);
+  }
+
+  /** {@link #diff(CallTree, CallTree, long)}, calling {@code checkpoint} per node. */
+  public static FlameGraphDiff diff(CallTree left, CallTree right, long maxNodes, Checkpoint checkpoint) {
     requireNonNull(left, "left is null");
     requireNonNull(right, "right is null");
     boolean leftOk = nonNegative(left);
@@ -197,6 +209,7 @@ public final class FlameGraphs {
     int sp = 1;
     stackNode[0] = ROOT;
     while (sp > 0) {
+      checkpoint.check();
       sp--;
       int c = stackNode[sp];
       int level = stackLevel[sp];

@@ -11,6 +11,7 @@ import io.flarestack.api.google.v1.Profile;
 import io.flarestack.api.google.v1.Sample;
 import io.flarestack.api.google.v1.ValueType;
 import io.flarestack.common.errors.FlarestackException;
+import io.flarestack.common.model.Checkpoint;
 import io.flarestack.common.model.tree.LongIntMap;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -61,9 +62,14 @@ public final class PprofMerger {
 
   /** Merges {@code profiles} in order; see {@link #add}. */
   public static Profile merge(List<Profile> profiles) {
+    return merge(profiles, Checkpoint.NONE);
+  }
+
+  /** Merges {@code profiles} in order, calling {@code checkpoint} per sample. */
+  public static Profile merge(List<Profile> profiles, Checkpoint checkpoint) {
     PprofMerger m = new PprofMerger();
     for (Profile p : profiles) {
-      m.add(p);
+      m.add(p, checkpoint);
     }
     return m.build();
   }
@@ -90,6 +96,11 @@ public final class PprofMerger {
    *     reference (location, function, mapping, string) points nowhere
    */
   public void add(Profile p) {
+    add(p, Checkpoint.NONE);
+  }
+
+  /** {@link #add(Profile)}, calling {@code checkpoint} per sample. */
+  public void add(Profile p, Checkpoint checkpoint) {
     requireNonNull(p, "profile is null");
     if (p.getSampleCount() == 0) {
       return;
@@ -97,6 +108,7 @@ public final class PprofMerger {
     Input in = new Input(p);
     header(p, in);
     for (int i = 0; i < p.getSampleCount(); i++) {
+      checkpoint.check();
       addSample(p.getSample(i), i, in);
     }
   }

@@ -7,6 +7,7 @@ import io.flarestack.api.ingester.v1.PartialSeries;
 import io.flarestack.api.types.v1.Point;
 import io.flarestack.api.types.v1.Series;
 import io.flarestack.api.types.v1.TimeSeriesAggregationType;
+import io.flarestack.common.model.Checkpoint;
 import io.flarestack.common.model.Labels;
 import io.flarestack.common.model.tree.CallTree;
 import io.flarestack.common.model.tree.LongIntMap;
@@ -40,8 +41,14 @@ public final class SeriesMerger {
 
   /** Merges one source's series. Label pairs may come in any order. */
   public void add(Collection<PartialSeries> partials) {
+    add(partials, Checkpoint.NONE);
+  }
+
+  /** {@link #add(Collection)}, calling {@code checkpoint} per series. */
+  public void add(Collection<PartialSeries> partials, Checkpoint checkpoint) {
     requireNonNull(partials, "partials is null");
     for (PartialSeries s : partials) {
+      checkpoint.check();
       add(s);
     }
   }

@@ -1,6 +1,7 @@
 package io.flarestack.common.model.tree;
 
 import io.flarestack.api.ingester.v1.FunctionTree;
+import io.flarestack.common.model.Checkpoint;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -99,12 +100,21 @@ public final class CallTree {
 
   /** Adds every node of {@code other} into this tree. */
   public void merge(CallTree other) {
+    merge(other, Checkpoint.NONE);
+  }
+
+  /**
+   * Adds every node of {@code other} into this tree, calling {@code checkpoint} per node; when it
+   * throws, this tree holds part of {@code other} and should be dropped.
+   */
+  public void merge(CallTree other, Checkpoint checkpoint) {
     int[] map = new int[other.size];
     int[] nameMap = new int[other.names.size()];
     Arrays.fill(nameMap, -1);
     map[0] = 0;
     self[0] += other.self[0];
     for (int i = 1; i < other.size; i++) {
+      checkpoint.check();
       int on = other.nodeName[i];
       int nid = nameMap[on];
       if (nid < 0) {
@@ -227,17 +237,23 @@ public final class CallTree {
    * Returns this tree when nothing needs cutting.
    */
   public CallTree truncate(long maxNodes) {
+    return truncate(maxNodes, Checkpoint.NONE);
+  }
+
+  /** {@link #truncate(long)}, calling {@code checkpoint} per node. */
+  public CallTree truncate(long maxNodes, Checkpoint checkpoint) {
     if (maxNodes <= 0 || size - 1 <= maxNodes) {
       return this;
     }
     long[] total = totals();
-    long threshold = nthLargest(total, (int) Math.min(maxNodes, Integer.MAX_VALUE));
+    long threshold = nthLargest(total, (int) Math.min(maxNodes, Integer.MAX_VALUE), checkpoint);
     CallTree out = new CallTree((int) Math.min(size, maxNodes * 2 + 16));
     int otherName = -1;
     int[] map = new int[size];
     map[0] = 0;
     out.self[0] = self[0];
     for (int i = 1; i < size; i++) {
+      checkpoint.check();
       int p = parent[i];
       if (map[p] < 0) {
         map[i] = -1;
@@ -260,9 +276,10 @@ public final class CallTree {
     return out;
   }
 
-  private long nthLargest(long[] total, int n) {
+  private long nthLargest(long[] total, int n, Checkpoint checkpoint) {
     PriorityQueue<Long> heap = new PriorityQueue<>(n + 1);
     for (int i = 1; i < size; i++) {
+      checkpoint.check();
       long t = total[i];
       if (heap.size() < n) {
         heap.add(t);
@@ -290,6 +307,11 @@ public final class CallTree {
    *     precede its child, or a name index is out of range
    */
   public static CallTree fromProto(FunctionTree t) {
+    return fromProto(t, Checkpoint.NONE);
+  }
+
+  /** {@link #fromProto(FunctionTree)}, calling {@code checkpoint} per node. */
+  public static CallTree fromProto(FunctionTree t, Checkpoint checkpoint) {
     CallTree out = new CallTree(Math.max(4, t.getParentCount()));
     int n = t.getParentCount();
     if (n == 0) {
@@ -305,6 +327,7 @@ public final class CallTree {
     int[] map = new int[n];
     out.self[0] += t.getSelf(0);
     for (int i = 1; i < n; i++) {
+      checkpoint.check();
       int p = t.getParent(i);
       int nm = t.getName(i);
       if (p < 0 || p >= i || nm < 0 || nm >= nameMap.length) {

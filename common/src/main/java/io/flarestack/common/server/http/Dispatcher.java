@@ -8,6 +8,7 @@ import io.flarestack.common.server.metrics.RequestMetrics;
 import io.flarestack.common.server.metrics.RouteLabel;
 import io.flarestack.common.io.RequestMemory;
 import io.grpc.Context;
+import io.grpc.Status;
 import java.util.Set;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
@@ -20,7 +21,10 @@ import org.slf4j.LoggerFactory;
 /**
  * Runs every request on the worker executor: routes it, calls its handler, turns failures into
  * JSON error replies, compresses the reply when the client accepts it, and records the request
- * metrics (route label from the matched template). Thread-safe.
+ * metrics (route label from the matched template). Each handler runs in its own cancellable
+ * {@link Context}, cancelled with status {@code CANCELLED} when the client goes away, so that a
+ * blocking handler's work (e.g. a query it makes through a gRPC stub, which carries the context)
+ * stops too. Thread-safe.
  */
 public final class Dispatcher implements RequestSink {
   private static final Logger log = LoggerFactory.getLogger(Dispatcher.class);
@@ -76,10 +80,13 @@ public final class Dispatcher implements RequestSink {
     if (result.isDone()) {
       return; // the client left while the request was queued
     }
+    // Cancelled when the client leaves (the transport cancels result), released when it is answered;
+    // decoders in the handler find the request's memory reservation in it.
+    Context.CancellableContext context = request.memory().attachTo(Context.current()).withCancellation();
+    result.whenComplete((r, t) -> context.cancel(result.isCancelled()
+        ? Status.CANCELLED.withDescription("the client closed the request").asRuntimeException() : null));
     CompletableFuture<Reply> inner;
-    // Decoders in the handler find the request's memory reservation in the context.
     // The hold keeps the memory counted while the handler runs, even if the client hangs up.
-    Context context = request.memory().attachTo(Context.current());
     Context previous = context.attach();
     try (RequestMemory.Hold hold = request.memory().retain()) {
       inner = requireNonNull(handler.handle(request, info), "handler returned null");
