@@ -48,7 +48,7 @@ public final class RenderHandler implements HttpHandler {
     if (from > until) {
       throw FlarestackException.invalidArgument("from (%d) must not be after until (%d)", from, until);
     }
-    long maxNodes = LegacyQueries.maxNodes(request);
+    Long maxNodes = LegacyQueries.maxNodes(request);
     List<String> groupBy = request.params("groupBy");
     TimeSeriesAggregationType aggregation = switch (request.param("aggregation") == null ? "sum" : request.param("aggregation")) {
       case "", "sum" -> TimeSeriesAggregationType.TIME_SERIES_AGGREGATION_TYPE_SUM;
@@ -60,7 +60,7 @@ public final class RenderHandler implements HttpHandler {
     return queries.asTenant(request, () -> {
       SelectMergeStacktracesRequest.Builder flame = SelectMergeStacktracesRequest.newBuilder()
           .setProfileTypeID(query.type().id()).setLabelSelector(query.labelSelector()).setStart(from).setEnd(until);
-      if (maxNodes > 0) {
+      if (maxNodes != null) {
         flame.setMaxNodes(maxNodes);
       }
       SelectMergeStacktracesResponse tree = queries.querier().selectMergeStacktraces(flame.build());

@@ -46,18 +46,57 @@ class StepsTest {
     assertThatThrownBy(() -> new Steps(10, 0, 1)).hasMessageContaining("after end");
   }
 
+  @Test
+  void aStepLongerThanTheRangeGivesOnePointCoveringTheRange() {
+    // Over a 1,800 s range a step of 1,801 s used to leave every profile after start out.
+    long start = 1_000_000;
+    long end = start + 1_800_000;
+    Steps s = new Steps(start, end, 1_801_000);
+    assertThat(s.single()).isTrue();
+    assertThat(s.pointCount()).isEqualTo(1);
+    assertThat(s.readStart()).isEqualTo(start);
+    assertThat(s.pointFor(start)).isEqualTo(start);
+    assertThat(s.pointFor(start + 900_000)).isEqualTo(start);
+    assertThat(s.pointFor(end)).isEqualTo(start);
+    assertThat(s.pointFor(start - 1)).isEqualTo(Steps.NONE);
+    assertThat(s.pointFor(end + 1)).isEqualTo(Steps.NONE);
+    // A step equal to the range is still Pyroscope's grid: two points.
+    Steps exact = new Steps(start, end, 1_800_000);
+    assertThat(exact.single()).isFalse();
+    assertThat(exact.pointFor(end)).isEqualTo(end);
+    assertThat(exact.pointFor(start - 1_800_000)).isEqualTo(start);
+    // An absurd step reads nothing before start.
+    Steps huge = new Steps(start, end, Steps.stepMillis(1e18));
+    assertThat(huge.readStart()).isEqualTo(start);
+    assertThat(huge.pointFor(end)).isEqualTo(start);
+  }
+
+  @Test
+  void extremeRangesNeitherWrapNorThrow() {
+    Steps low = new Steps(Long.MIN_VALUE + 10, Long.MIN_VALUE + 100, 20);
+    assertThat(low.readStart()).isEqualTo(Long.MIN_VALUE);
+    assertThat(low.pointFor(Long.MIN_VALUE + 11)).isEqualTo(Long.MIN_VALUE + 30);
+    assertThat(low.pointFor(Long.MIN_VALUE + 95)).isEqualTo(Steps.NONE); // after the last point, +90
+    long wide = Long.MAX_VALUE - 5;
+    Steps big = new Steps(0, wide, wide / 2 + 1);
+    assertThat(big.pointFor(wide)).as("the next point would be past Long.MAX_VALUE").isEqualTo(Steps.NONE);
+    assertThat(big.pointFor(wide / 2)).isEqualTo(wide / 2 + 1);
+    assertThatThrownBy(() -> new Steps(-2, Long.MAX_VALUE, 1)).hasMessageContaining("longer than");
+  }
+
   /**
    * Pyroscope's RangeSeries walk, transcribed: for currentStep = start; currentStep <= end;
    * currentStep += step, consume the (sorted) profiles with ts <= currentStep into that point.
-   * Profiles come from the read range [start - step, end].
+   * Profiles come from the read range [start - step, end]. (Steps longer than the range differ
+   * on purpose, see above.)
    */
   @Test
   void agreesWithPyroscopesRangeWalk() {
     Random r = new Random(3);
     for (int round = 0; round < 300; round++) {
-      long step = 1 + r.nextInt(50);
       long start = r.nextInt(1000);
-      long end = start + r.nextInt(400);
+      long end = start + 1 + r.nextInt(400);
+      long step = 1 + r.nextInt((int) Math.min(50, end - start));
       Steps s = new Steps(start, end, step);
       long[] ts = new long[1 + r.nextInt(40)];
       for (int i = 0; i < ts.length; i++) {
