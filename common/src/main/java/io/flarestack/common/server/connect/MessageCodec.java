@@ -52,6 +52,7 @@ final class MessageCodec {
       Message.Builder builder = prototype.newBuilderForType();
       if (!text.isBlank()) {
         JSON_PARSER.merge(text, builder);
+        JsonEnums.check(builder.getDescriptorForType(), text);
       }
       return (T) builder.build();
     } catch (InvalidProtocolBufferException | RuntimeException e) { // the JSON parser reports some errors unchecked
