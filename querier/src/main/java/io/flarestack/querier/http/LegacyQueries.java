@@ -50,10 +50,15 @@ final class LegacyQueries {
     }
   }
 
-  /** A time parameter in Pyroscope's attime syntax, in ms; {@code fallback} when absent. */
-  long time(HttpRequest request, String name, String fallback) {
+  /** The current time in ms; read once per request so that its relative times agree. */
+  long now() {
+    return clock.millis();
+  }
+
+  /** A time parameter in Pyroscope's attime syntax, in ms relative to {@code nowMs}; {@code fallback} when absent. */
+  static long time(HttpRequest request, String name, String fallback, long nowMs) {
     String v = request.param(name);
-    return AtTime.parseMillis(v == null || v.isBlank() ? fallback : v, clock.millis());
+    return AtTime.parseMillis(v == null || v.isBlank() ? fallback : v, nowMs);
   }
 
   /**

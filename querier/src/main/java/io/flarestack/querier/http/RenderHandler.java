@@ -38,13 +38,14 @@ public final class RenderHandler implements HttpHandler {
     String format = request.param("format");
     if (format != null && !format.isEmpty() && !format.equals("json")) {
       if (format.equals("dot")) {
-        throw FlarestackException.unimplemented("format dot is not supported; use json");
+        throw FlarestackException.unimplemented("format dot is not implemented in Flarestack; use json");
       }
       throw FlarestackException.invalidArgument("unknown format %s; use json", format);
     }
     LegacyQueries.Query query = LegacyQueries.Query.parse("query", request.param("query"));
-    long until = queries.time(request, "until", "now");
-    long from = queries.time(request, "from", Long.toString(until - 3_600_000L));
+    long now = queries.now();
+    long until = LegacyQueries.time(request, "until", "now", now);
+    long from = LegacyQueries.time(request, "from", Long.toString(until - 3_600_000L), now);
     if (from > until) {
       throw FlarestackException.invalidArgument("from (%d) must not be after until (%d)", from, until);
     }
