@@ -32,8 +32,10 @@ public record QueryRange(long start, long end, boolean empty) {
   }
 
   /**
-   * Ranges for Select* and Diff: both ends required, start not after end, no longer than
-   * max_query_length.
+   * Ranges for Select* and Diff, in Pyroscope's order ({@code ValidateRangeRequest}): both ends
+   * required (0 is "missing"), start not after end; then a range entirely before the lookback
+   * window is empty and a start before it is clamped silently; then the (clamped) length must be
+   * within max_query_length. Times before 1970 are ordinary values.
    *
    * @throws FlarestackException invalid_argument naming the values and the limit
    */
@@ -44,9 +46,13 @@ public record QueryRange(long start, long end, boolean empty) {
     if (start > end) {
       throw FlarestackException.invalidArgument("query start time %d is after end time %d", start, end);
     }
-    // Computed as a Duration: end - start in a long wraps for ranges such as -2^62..2^62, which
-    // would pass the check as a negative length.
-    Duration length = Duration.ofMillis(end).minusMillis(start);
+    QueryRange r = clampToLookback(start, end, limits, clock);
+    if (r.empty()) {
+      return r;
+    }
+    // A Duration, not end - start: that wraps for ranges such as -2^62..2^62 (with no lookback to
+    // clamp them), which would pass the check as a negative length.
+    Duration length = Duration.ofMillis(r.end()).minusMillis(r.start());
     Duration maxLength = limits.maxQueryLength();
     if (!maxLength.isZero() && length.compareTo(maxLength) > 0) {
       throw FlarestackException.invalidArgument(
@@ -54,11 +60,11 @@ public record QueryRange(long start, long end, boolean empty) {
           ValueTypes.formatDuration(length), ValueTypes.formatDuration(maxLength), Limits.MAX_QUERY_LENGTH.describe());
     }
     if (length.compareTo(MAX_LENGTH) > 0) {
-      // Only reachable with max_query_length 0 (unlimited); step arithmetic needs end - start in a long.
+      // Only reachable with neither a length limit nor a lookback; steps need end - start in a long.
       throw FlarestackException.invalidArgument("the query time range from %d to %d is longer than %d ms", start, end,
           Long.MAX_VALUE);
     }
-    return clampToLookback(start, end, limits, clock);
+    return r;
   }
 
   private static QueryRange clampToLookback(long start, long end, Limits limits, Clock clock) {
