@@ -16,6 +16,7 @@ import io.flarestack.api.querier.v1.SelectMergeSpanProfileRequest;
 import io.flarestack.api.querier.v1.SelectMergeStacktracesRequest;
 import io.flarestack.api.querier.v1.SelectMergeStacktracesResponse;
 import io.flarestack.api.querier.v1.SelectSeriesRequest;
+import io.flarestack.api.querier.v1.SelectSeriesResponse;
 import io.flarestack.api.querier.v1.SeriesRequest;
 import io.flarestack.api.settings.v1.DeleteSettingsRequest;
 import io.flarestack.api.settings.v1.GetSettingsRequest;
@@ -94,6 +95,19 @@ class QueryRouteSweepIT {
     // The server is still ready and still has its data.
     assertThat(server.get("/ready").statusCode()).isEqualTo(200);
     assertThat(total()).isEqualTo(javaTotal);
+  }
+
+  /** The report's D8 case: over 1,800 s, step 1,799 gave one point and step 1,801 nothing. */
+  @Test
+  void aStepLongerThanTheRangeStillGivesOnePointPerSeries() throws Exception {
+    long start = now - 1_800_000;
+    for (double step : new double[] {1799, 1800, 1801, 86_400, 1e18}) {
+      SelectSeriesResponse r = server.connect(Q + "SelectSeries", series(CPU, "{service_name=\"sweep\"}", start, now).setStep(step)
+          .build(), SelectSeriesResponse.parser());
+      assertThat(r.getSeriesCount()).as("step %s", step).isEqualTo(1);
+      assertThat(r.getSeries(0).getPointsCount()).as("step %s", step).isEqualTo(1);
+      assertThat(r.getSeries(0).getPoints(0).getValue()).as("step %s", step).isEqualTo((double) javaTotal);
+    }
   }
 
   // --- Select* and Diff: every bad selector, type, range, node budget and step -------------
