@@ -292,7 +292,8 @@ class QueryRouteSweepIT {
     }
     for (String[] fu : new String[][] {{"now-10y", "now"}, {"now", "now-1h"}, {"now-1h", "now+10y"}, {"-1", "now"},
         {"0", "0"}, {"abc", "xyz"}, {"99999999999999999999", "now"}, {"-9999999999999999999", "now"}, {"now-25h", "now"},
-        {"now-8d", "now-7d23h"}, {"1", "2"}, {"20261301", "now"}, {"", ""}, {"now-1h", "now-1h"}}) {
+        {"now-8d", "now-7d23h"}, {"1", "2"}, {"20261301", "now"}, {"", ""}, {"now-1h", "now-1h"},
+        {"9999999996399", "9999999999999"}, {"now+10y", "now+10y1h"}}) {
       String range = "&from=" + RouteSweep.q(fu[0]) + "&until=" + RouteSweep.q(fu[1]);
       sweep.get("render from " + fu[0] + " until " + fu[1], "/pyroscope/render?query=" + good + range);
       sweep.get("render-diff from " + fu[0] + " until " + fu[1], "/pyroscope/render-diff?leftQuery=" + good + "&rightQuery=" + good
