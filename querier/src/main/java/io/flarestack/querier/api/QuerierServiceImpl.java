@@ -236,7 +236,8 @@ public final class QuerierServiceImpl extends QuerierServiceGrpc.QuerierServiceI
   public void selectSeries(SelectSeriesRequest req, StreamObserver<SelectSeriesResponse> obs) {
     GrpcCalls.unary(obs, () -> {
       RequestChecks.knownEnums(req);
-      QueryRange r = QueryRange.forSelect(req.getStart(), req.getEnd(), limits(), clock);
+      Limits limits = limits();
+      QueryRange r = QueryRange.forSelect(req.getStart(), req.getEnd(), limits, clock);
       ProfileType type = ProfileType.parse(req.getProfileTypeID());
       Selector.parse(req.getLabelSelector());
       RequestChecks.step(req.getStep());
@@ -254,7 +255,7 @@ public final class QuerierServiceImpl extends QuerierServiceGrpc.QuerierServiceI
       if (aggregation == TimeSeriesAggregationType.UNRECOGNIZED) {
         throw FlarestackException.invalidArgument("unknown aggregation %d", req.getAggregationValue());
       }
-      long stepMillis = Steps.stepMillis(req.getStep());
+      long stepMillis = RequestChecks.boundedStep(Steps.stepMillis(req.getStep()), r, limits);
       SelectProfilesRequest select = select(req.getLabelSelector(), type, r,
           req.hasStackTraceSelector() ? req.getStackTraceSelector() : null, List.of());
       SeriesMerger merger = new SeriesMerger(aggregation);

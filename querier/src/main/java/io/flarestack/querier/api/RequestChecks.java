@@ -5,6 +5,10 @@ import com.google.protobuf.Descriptors.FieldDescriptor;
 import com.google.protobuf.Message;
 import io.flarestack.api.querier.v1.ProfileFormat;
 import io.flarestack.common.errors.FlarestackException;
+import io.flarestack.common.limits.Limits;
+import io.flarestack.common.model.series.Steps;
+import io.flarestack.querier.QueryRange;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.StringJoiner;
@@ -115,6 +119,21 @@ final class RequestChecks {
     if (!(seconds >= 0.001)) {
       throw FlarestackException.invalidArgument("step must be at least 0.001 seconds, got %s", seconds);
     }
+  }
+
+  /**
+   * The step SelectSeries uses. The first point also covers the step before {@code start}
+   * ({@link Steps}), so a step of 10 years would read 10 years of profiles for a 1-hour range:
+   * a step longer than both the range and {@code max_query_length} is cut to the longer of the
+   * two, which still gives a single point. Steps within the range are never changed.
+   */
+  static long boundedStep(long stepMillis, QueryRange range, Limits limits) {
+    Duration maxLength = limits.maxQueryLength();
+    if (maxLength.isZero()) {
+      return stepMillis;
+    }
+    long rangeMillis = range.end() - range.start();
+    return Math.min(stepMillis, Math.max(rangeMillis + 1, maxLength.toMillis()));
   }
 
   /**

@@ -10,6 +10,9 @@ import io.flarestack.api.querier.v1.SelectMergeStacktracesRequest;
 import io.flarestack.api.querier.v1.SelectSeriesRequest;
 import io.flarestack.common.errors.ErrorCode;
 import io.flarestack.common.errors.FlarestackException;
+import io.flarestack.common.limits.Limits;
+import io.flarestack.common.model.series.Steps;
+import io.flarestack.querier.QueryRange;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -56,6 +59,19 @@ class RequestChecksTest {
       assertThatThrownBy(() -> RequestChecks.step(bad)).hasMessageContaining("step must be").hasMessageContaining("" + bad);
     }
     assertRefused(() -> RequestChecks.step(Double.POSITIVE_INFINITY), ErrorCode.INVALID_ARGUMENT, "finite");
+  }
+
+  @Test
+  void stepsLongerThanTheRangeAndTheLengthLimitAreCut() {
+    Limits limits = Limits.defaults(); // max_query_length 1 day
+    long day = 86_400_000;
+    QueryRange hour = new QueryRange(10 * day, 10 * day + 3_600_000, false);
+    assertThat(RequestChecks.boundedStep(15_000, hour, limits)).isEqualTo(15_000);
+    assertThat(RequestChecks.boundedStep(3_600_001, hour, limits)).isEqualTo(3_600_001);
+    assertThat(RequestChecks.boundedStep(2 * day, hour, limits)).isEqualTo(day);
+    assertThat(RequestChecks.boundedStep(Steps.stepMillis(1e18), hour, limits)).isEqualTo(day);
+    QueryRange fullDay = new QueryRange(10 * day, 11 * day, false);
+    assertThat(RequestChecks.boundedStep(5 * day, fullDay, limits)).isEqualTo(day + 1); // still longer than the range
   }
 
   @Test

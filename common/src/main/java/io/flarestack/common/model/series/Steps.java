@@ -11,11 +11,10 @@ package io.flarestack.common.model.series;
  * milliseconds. Immutable.
  *
  * <p>One exception to Pyroscope's grid: when the step is longer than the range ({@link
- * #single()}), Pyroscope's only point, {@code start}, would leave out every profile after {@code
- * start} and answer nothing for a range full of data. Here that single point covers exactly
- * {@code [start, end]} instead: one point per series. It does not reach a step back before
- * {@code start} because such a step can be arbitrarily long (10 years over a 1-hour range),
- * which would read far more than {@code max_query_length} allows.
+ * #single()}), Pyroscope's only point, {@code start}, covers {@code [start - step, start]} and
+ * leaves out every profile after {@code start}, answering nothing for a range full of data. Here
+ * that single point covers {@code [start - step, end]}: what Pyroscope counts plus the range
+ * itself, one point per series. (The querier bounds how long a step may make that reach back.)
  *
  * @param start first point, ms
  * @param end last possible point, ms (inclusive)
@@ -50,16 +49,13 @@ public record Steps(long start, long end, long step) {
     return (long) (stepSeconds * 1e9) / 1_000_000L;
   }
 
-  /** Whether the step is longer than the range: then the only point, {@code start}, covers {@code [start, end]}. */
+  /** Whether the step is longer than the range: then the only point, {@code start}, covers {@code [start - step, end]}. */
   public boolean single() {
     return step > end - start;
   }
 
-  /** First timestamp (inclusive) of the profiles to read: {@code start - step}, or {@code start} when {@link #single()}. */
+  /** First timestamp (inclusive) of the profiles to read: {@code start - step} (saturating). */
   public long readStart() {
-    if (single()) {
-      return start;
-    }
     return start < Long.MIN_VALUE + step ? Long.MIN_VALUE : start - step;
   }
 
