@@ -1,5 +1,6 @@
 package io.flarestack.common.config;
 
+import java.math.BigInteger;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -265,18 +266,28 @@ public final class ValueTypes {
     return Duration.ofNanos(negative ? -n : n);
   }
 
-  /** Formats like Go's {@code time.Duration.String()}, e.g. {@code 1h0m0s}, {@code 15s}, {@code 500ms}. */
+  /**
+   * Formats like Go's {@code time.Duration.String()}, e.g. {@code 1h0m0s}, {@code 15s}, {@code
+   * 500ms}. Any {@link Duration} works, also those beyond Go's (and {@code toNanos()}'s) 292
+   * years, which a client can ask for with an absurd time range.
+   */
   public static String formatDuration(Duration d) {
-    long nanos = d.toNanos();
-    if (nanos == 0) {
+    if (d.isZero()) {
       return "0s";
     }
     StringBuilder sb = new StringBuilder();
-    if (nanos < 0) {
+    BigInteger exact = BigInteger.valueOf(d.getSeconds()).multiply(BigInteger.valueOf(1_000_000_000L))
+        .add(BigInteger.valueOf(d.getNano()));
+    if (exact.signum() < 0) {
       sb.append('-');
-      nanos = -nanos;
+      exact = exact.negate();
     }
-    if (nanos < 1_000_000_000L) {
+    BigInteger[] hoursAndRest = exact.divideAndRemainder(BigInteger.valueOf(3_600_000_000_000L));
+    if (hoursAndRest[0].signum() > 0) {
+      sb.append(hoursAndRest[0]).append('h');
+    }
+    long nanos = hoursAndRest[1].longValueExact(); // below an hour
+    if (hoursAndRest[0].signum() == 0 && nanos < 1_000_000_000L) {
       if (nanos % 1_000_000 == 0) {
         return sb.append(nanos / 1_000_000).append("ms").toString();
       }
@@ -285,13 +296,9 @@ public final class ValueTypes {
       }
       return sb.append(nanos).append("ns").toString();
     }
-    long hours = nanos / 3_600_000_000_000L;
-    long minutes = (nanos / 60_000_000_000L) % 60;
+    long minutes = nanos / 60_000_000_000L;
     long secNanos = nanos % 60_000_000_000L;
-    if (hours > 0) {
-      sb.append(hours).append('h');
-    }
-    if (hours > 0 || minutes > 0) {
+    if (hoursAndRest[0].signum() > 0 || minutes > 0) {
       sb.append(minutes).append('m');
     }
     if (secNanos % 1_000_000_000L == 0) {

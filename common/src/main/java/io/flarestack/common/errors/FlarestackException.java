@@ -5,6 +5,8 @@ import static java.util.Objects.requireNonNull;
 import io.grpc.Status;
 import io.grpc.StatusException;
 import io.grpc.StatusRuntimeException;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
 
 /**
  * An error with a category. Thrown by service code for anything a caller should see with a
@@ -53,10 +55,17 @@ public class FlarestackException extends RuntimeException {
   }
 
   /**
-   * Classifies any throwable: a {@code FlarestackException} keeps its code; gRPC status
-   * exceptions (for example from a remote ingester) keep theirs; anything else is internal.
+   * Classifies any throwable; this is the one place a failure becomes an {@link ErrorCode}. A
+   * {@code FlarestackException} keeps its code. gRPC status exceptions keep theirs, with the
+   * status description as the message: a remote ingester's, or the querier's own when an HTTP
+   * handler calls the Querier API in process, so an invalid_argument there is a 400 at every
+   * door, never a 500. {@link CompletionException} and {@link ExecutionException} are looked
+   * through to their cause. Anything else is internal.
    */
   public static FlarestackException from(Throwable t) {
+    while ((t instanceof CompletionException || t instanceof ExecutionException) && t.getCause() != null) {
+      t = t.getCause();
+    }
     if (t instanceof FlarestackException f) {
       return f;
     }

@@ -19,7 +19,10 @@ import java.util.Map;
  * elements as on the wire form, and estimates what protobuf-java's JSON parser will hold: the body
  * as a String, a tree node per JSON value, and the message built from it. It also refuses what
  * that parser would accept leniently: invalid UTF-8, lone surrogates in strings, a root that is not
- * an object, and anything after the root value. Immutable and thread-safe.
+ * an object, anything after the root value, and an enum value the enum does not define (the
+ * parser, ignoring unknown fields, would turn {@code "aggregation":"BOGUS"} into the default
+ * silently; a number is left to the services, which see it as an unrecognized value).
+ * Immutable and thread-safe.
  */
 final class JsonWalk {
   // What protobuf-java's JSON parser holds per JSON value: its tree node, the member's map node,
@@ -93,6 +96,7 @@ final class JsonWalk {
   private final class Run {
     final ProtoGuard.Counter counter;
     final long stopAbove;
+    final java.util.ArrayDeque<String> path = new java.util.ArrayDeque<>();
     JsonParser p;
     long cost;
 
@@ -110,7 +114,9 @@ final class JsonWalk {
           return;
         }
         FieldDescriptor f = fields.get(p.currentName());
+        path.addLast(f == null ? p.currentName() : f.getName());
         field(f, next());
+        path.removeLast();
         if (cost > stopAbove) {
           return;
         }
@@ -149,6 +155,10 @@ final class JsonWalk {
 
     void single(FieldDescriptor f, JsonToken t) throws IOException {
       counter.count(f, 1);
+      if (f.getJavaType() == FieldDescriptor.JavaType.ENUM && t != JsonToken.VALUE_NULL
+          && !f.getEnumType().getFullName().equals("google.protobuf.NullValue")) {
+        checkEnum(f, t);
+      }
       if (f.getJavaType() == FieldDescriptor.JavaType.MESSAGE && t == JsonToken.START_OBJECT
           && !f.getMessageType().getFullName().startsWith("google.protobuf.")) {
         cost += guard.messageCost(f.getMessageType()) + ProtoGuard.SLOT;
@@ -156,6 +166,26 @@ final class JsonWalk {
         return;
       }
       skip(t);
+    }
+
+    // What protobuf's parser takes for an enum: a value's name, or an int32 as a number or a string.
+    private void checkEnum(FieldDescriptor f, JsonToken t) throws IOException {
+      boolean ok;
+      String shown;
+      if (t == JsonToken.VALUE_STRING) {
+        String text = p.getText();
+        ok = f.getEnumType().findValueByName(text) != null || isInt32(text);
+        shown = "\"" + text + "\"";
+      } else {
+        ok = t == JsonToken.VALUE_NUMBER_INT && p.getNumberType() == JsonParser.NumberType.INT;
+        shown = t.isScalarValue() ? p.getText() : t.asString();
+      }
+      if (!ok) {
+        java.util.StringJoiner known = new java.util.StringJoiner(", ");
+        f.getEnumType().getValues().forEach(v -> known.add(v.getName()));
+        throw FlarestackException.invalidArgument("invalid value %s for %s: %s has no such value; use one of %s", shown,
+            String.join(".", path), f.getEnumType().getFullName(), known);
+      }
     }
 
     // Consumes a whole value starting at t, charging every token and character in it.
@@ -190,6 +220,18 @@ final class JsonWalk {
         requireWellFormed(chars, off, len);
       }
       return t;
+    }
+  }
+
+  private static boolean isInt32(String s) {
+    if (s.isEmpty() || s.length() > 11) {
+      return false;
+    }
+    try {
+      Integer.parseInt(s);
+      return true;
+    } catch (NumberFormatException e) {
+      return false;
     }
   }
 

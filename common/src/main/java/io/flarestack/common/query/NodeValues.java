@@ -1,10 +1,12 @@
 package io.flarestack.common.query;
 
+import io.flarestack.common.model.SampleValues;
 import java.util.Arrays;
 
 /**
  * Summed sample values per stack node of one partition, in a dense array that grows to the
- * largest stack id seen: no hashing per sample. Not thread-safe.
+ * largest stack id seen: no hashing per sample. Sums saturate ({@link SampleValues}). Not
+ * thread-safe.
  */
 final class NodeValues {
   private long[] values = new long[256];
@@ -14,7 +16,7 @@ final class NodeValues {
     if (stackId >= values.length) {
       values = Arrays.copyOf(values, Math.max(stackId + 1, values.length * 2));
     }
-    values[stackId] += value;
+    values[stackId] = SampleValues.add(values[stackId], value);
     any = true;
   }
 

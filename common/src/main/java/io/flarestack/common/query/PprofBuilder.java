@@ -8,6 +8,7 @@ import io.flarestack.api.google.v1.Profile;
 import io.flarestack.api.google.v1.Sample;
 import io.flarestack.api.google.v1.ValueType;
 import io.flarestack.common.model.ProfileType;
+import io.flarestack.common.model.SampleValues;
 import io.flarestack.common.model.tree.CallTree;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -71,7 +72,8 @@ final class PprofBuilder {
   static long[] totals(Symbols v, long[] values) {
     long[] total = values.clone();
     for (int i = total.length - 1; i > 0; i--) {
-      total[v.stackParent(i)] += total[i];
+      int p = v.stackParent(i);
+      total[p] = SampleValues.add(total[p], total[i]);
     }
     return total;
   }
@@ -103,7 +105,7 @@ final class PprofBuilder {
         if (other == null) {
           other = new long[n];
         }
-        other[p] += total[i];
+        other[p] = SampleValues.add(other[p], total[i]);
       }
     }
     if (values[0] != 0) {

@@ -4,6 +4,7 @@ import io.flarestack.api.ingester.v1.PartialPoint;
 import io.flarestack.api.ingester.v1.PartialSeries;
 import io.flarestack.common.errors.FlarestackException;
 import io.flarestack.common.model.Labels;
+import io.flarestack.common.model.SampleValues;
 import io.flarestack.common.model.series.Steps;
 import io.flarestack.common.model.tree.LongIntMap;
 import java.util.ArrayList;
@@ -96,7 +97,7 @@ final class SeriesAggregator {
         for (int k = 0; k < row.sampleCount(); k++) {
           int id = row.stackId(k);
           if ((m == null || (id < m.length && m[id])) && sel.spanAccepts(row, k)) {
-            total += row.value(k);
+            total = SampleValues.add(total, row.value(k));
             any = true;
           }
         }

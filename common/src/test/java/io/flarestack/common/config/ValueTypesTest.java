@@ -32,6 +32,12 @@ class ValueTypesTest {
     assertThat(ValueTypes.formatDuration(Duration.ofMillis(1500))).isEqualTo("1.5s");
     assertThat(ValueTypes.formatDuration(Duration.ofMinutes(2))).isEqualTo("2m0s");
     assertThat(ValueTypes.formatDuration(Duration.ZERO)).isEqualTo("0s");
+    assertThat(ValueTypes.formatDuration(Duration.ofMinutes(-90))).isEqualTo("-1h30m0s");
+    assertThat(ValueTypes.formatDuration(Duration.ofDays(3650))).isEqualTo("87600h0m0s");
+    // Beyond Go's (and toNanos()'s) 292 years: a query range of -2^63 .. 2^63-1 ms.
+    assertThat(ValueTypes.formatDuration(Duration.ofSeconds(Long.MAX_VALUE))).isEqualTo("2562047788015215h30m7s");
+    assertThat(ValueTypes.formatDuration(Duration.ofMillis(Long.MAX_VALUE).minusMillis(Long.MIN_VALUE)))
+        .isEqualTo("5124095576030h25m51.615s");
     for (Duration d : List.of(Duration.ofMinutes(90), Duration.ofMillis(1234), Duration.ofDays(7), Duration.ofNanos(7))) {
       assertThat(ValueTypes.parseDuration(ValueTypes.formatDuration(d))).isEqualTo(d);
     }

@@ -1,13 +1,16 @@
 package io.flarestack.distributor.pprof;
 
 import io.flarestack.api.google.v1.Sample;
+import io.flarestack.common.model.SampleValues;
 import java.util.Arrays;
 import java.util.List;
 
 /**
  * Accumulates samples, summing the values of samples with the same series, span and (truncated)
  * stack. Entries keep first-seen order. Open addressing over sample positions, so adding a sample
- * allocates nothing unless a table grows. Not thread-safe.
+ * allocates nothing unless a table grows. Sums cannot overflow for a validated profile (the
+ * validator refuses one whose values add up past int64); they saturate regardless ({@link
+ * SampleValues}). Not thread-safe.
  */
 final class SampleMerger {
   private final int types;
@@ -58,7 +61,7 @@ final class SampleMerger {
           && (spanStrings[e] == 0) == (spanString == 0) && (spanString == 0 || spans[e] == span)
           && sameStack(sampleList.get(samples[e]), s, depth)) {
         for (int t = 0; t < types; t++) {
-          values[e * types + t] += s.getValue(t);
+          values[e * types + t] = SampleValues.add(values[e * types + t], s.getValue(t));
         }
         return;
       }

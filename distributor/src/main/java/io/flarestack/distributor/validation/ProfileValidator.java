@@ -25,8 +25,10 @@ import java.util.List;
  * labels per sample; {@code string_table[0] == ""}; every string index in range; no location or
  * function with id 0; every location, function and mapping reference resolves (0 means "none"
  * for a mapping or a line's function); one value per sample type; no {@code -} in sample type
- * names. Strings longer than {@code max_profile_symbol_value_length} are truncated to their last
- * characters. A limit of 0 disables its check. Stateless and thread-safe.
+ * names; per sample type, the values of the samples that are kept (none negative) add up to at
+ * most {@code Long.MAX_VALUE}. Strings longer than {@code max_profile_symbol_value_length} are
+ * truncated to their last characters. A limit of 0 disables its check. Stateless and
+ * thread-safe.
  */
 public final class ProfileValidator {
   private ProfileValidator() {}
@@ -162,6 +164,7 @@ public final class ProfileValidator {
   private static void checkSamples(Profile p, Limits limits, Labels labels, int strings, LongIntMap locations) {
     int maxLabels = limits.maxProfileStacktraceSampleLabels();
     int types = p.getSampleTypeCount();
+    long[] totals = new long[types];
     for (int i = 0; i < p.getSampleCount(); i++) {
       Sample s = p.getSample(i);
       if (maxLabels > 0 && s.getLabelCount() > maxLabels) {
@@ -174,6 +177,7 @@ public final class ProfileValidator {
         throw malformed("sample value length mismatch: sample %d has %d values, the profile has %d sample types", i,
             s.getValueCount(), types);
       }
+      addToTotals(p, s, i, totals, labels);
       for (int j = 0; j < s.getLocationIdCount(); j++) {
         long id = s.getLocationId(j);
         if (id == 0 || id == Long.MIN_VALUE || locations.get(id) < 0) {
@@ -187,6 +191,38 @@ public final class ProfileValidator {
         checkString(l.getNumUnit(), strings, "sample label unit");
       }
     }
+  }
+
+  /**
+   * Adds a sample's values to the per-type totals, refusing the profile when one would pass
+   * int64: every later sum of this profile's values (duplicate stacks merged, truncated stacks
+   * folded, the stored total) is a part of that total, so none of them can wrap. Samples the
+   * splitter drops (no location, or a negative value) are left out.
+   */
+  private static void addToTotals(Profile p, Sample s, int index, long[] totals, Labels labels) {
+    if (s.getLocationIdCount() == 0) {
+      return;
+    }
+    for (int t = 0; t < totals.length; t++) {
+      if (s.getValue(t) < 0) {
+        return;
+      }
+    }
+    for (int t = 0; t < totals.length; t++) {
+      long v = s.getValue(t);
+      long sum = totals[t] + v;
+      if (sum < 0) { // both are non-negative: a negative sum is an overflow
+        throw malformed("the values of sample type '%s' in the profile with labels '%s' add up to more than"
+            + " the int64 maximum %d: sample %d adds %d to %d", sampleTypeName(p, t), labels, Long.MAX_VALUE, index, v,
+            totals[t]);
+      }
+      totals[t] = sum;
+    }
+  }
+
+  private static String sampleTypeName(Profile p, int type) {
+    long index = p.getSampleType(type).getType();
+    return index >= 0 && index < p.getStringTableCount() ? p.getStringTable((int) index) : "#" + type;
   }
 
   private static List<String> truncatedStrings(Profile p, int limit) {

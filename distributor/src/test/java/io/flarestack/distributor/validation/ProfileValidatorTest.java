@@ -109,6 +109,28 @@ class ProfileValidatorTest {
         .hasMessageContaining("actual: 101, limit: 100");
   }
 
+  @Test
+  void valuesAddingUpPastInt64AreRefused() {
+    long max = Long.MAX_VALUE;
+    Sample big = Sample.newBuilder().addLocationId(5).addValue(max).build();
+    // The attack report's profile: two samples of 2^63-1, whose total used to read -2.
+    assertMalformed(b -> b.clearSample().addSample(big).addSample(big),
+        "the values of sample type 'cpu' in the profile with labels '" + LABELS + "' add up to more than the int64"
+            + " maximum 9223372036854775807: sample 1 adds 9223372036854775807 to 9223372036854775807");
+    assertMalformed(b -> b.clearSample().addSample(big.toBuilder().setValue(0, max - 5)).addSample(big.toBuilder().setValue(0, 6)),
+        "sample 1 adds 6 to 9223372036854775802");
+    // Exactly the maximum is fine; so are samples the splitter drops (negative, or without a location).
+    validate(valid().clearSample().addSample(big.toBuilder().setValue(0, max - 5)).addSample(big.toBuilder().setValue(0, 5)));
+    validate(valid().clearSample().addSample(big).addSample(big.toBuilder().setValue(0, -1))
+        .addSample(Sample.newBuilder().addValue(max)));
+    // Every sample type is checked, and named.
+    Profile.Builder twoTypes = valid().addSampleType(ValueType.newBuilder().setType(3).setUnit(2)).clearSample()
+        .addSample(Sample.newBuilder().addLocationId(5).addValue(1).addValue(max))
+        .addSample(Sample.newBuilder().addLocationId(5).addValue(1).addValue(1));
+    assertThatThrownBy(() -> validate(twoTypes)).isInstanceOf(DiscardException.class)
+        .hasMessageContaining("sample type 'main'");
+  }
+
   private static void assertMalformed(UnaryOperator<Profile.Builder> change, String message) {
     assertThatThrownBy(() -> validate(change.apply(valid())))
         .isInstanceOfSatisfying(DiscardException.class,

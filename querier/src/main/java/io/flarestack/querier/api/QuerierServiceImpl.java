@@ -41,6 +41,7 @@ import io.flarestack.common.limits.Limits;
 import io.flarestack.common.limits.TenantLimits;
 import io.flarestack.common.model.LabelNames;
 import io.flarestack.common.model.ProfileType;
+import io.flarestack.common.model.SampleValues;
 import io.flarestack.common.model.Selector;
 import io.flarestack.common.model.flamegraph.FlameGraphs;
 import io.flarestack.common.model.series.SeriesMerger;
@@ -153,16 +154,10 @@ public final class QuerierServiceImpl extends QuerierServiceGrpc.QuerierServiceI
   @Override
   public void selectMergeStacktraces(SelectMergeStacktracesRequest req, StreamObserver<SelectMergeStacktracesResponse> obs) {
     GrpcCalls.unary(obs, () -> {
-      if (req.getProfileIdSelectorCount() > 0 || req.getTraceIdSelectorCount() > 0) {
-        throw FlarestackException.unimplemented("profile_id_selector and trace_id_selector are not supported");
-      }
+      RequestChecks.knownEnums(req);
+      RequestChecks.noIdSelectors(req.getProfileIdSelectorCount(), req.getTraceIdSelectorCount());
       ProfileFormat format = req.getFormat();
-      if (format == ProfileFormat.PROFILE_FORMAT_DOT) {
-        throw FlarestackException.unimplemented("the DOT format is not supported");
-      }
-      if (format == ProfileFormat.UNRECOGNIZED) {
-        throw FlarestackException.unimplemented("unsupported profile format %d", req.getFormatValue());
-      }
+      RequestChecks.format(format, req.getFormatValue());
       Limits limits = limits();
       QueryRange r = QueryRange.forSelect(req.getStart(), req.getEnd(), limits, clock);
       long maxNodes = maxNodes(req.hasMaxNodes() ? req.getMaxNodes() : 0, limits);
@@ -200,6 +195,7 @@ public final class QuerierServiceImpl extends QuerierServiceGrpc.QuerierServiceI
   @Override
   public void selectMergeSpanProfile(SelectMergeSpanProfileRequest req, StreamObserver<SelectMergeSpanProfileResponse> obs) {
     GrpcCalls.unary(obs, () -> {
+      RequestChecks.knownEnums(req);
       Limits limits = limits();
       QueryRange r = QueryRange.forSelect(req.getStart(), req.getEnd(), limits, clock);
       long maxNodes = maxNodes(req.hasMaxNodes() ? req.getMaxNodes() : 0, limits);
@@ -220,10 +216,12 @@ public final class QuerierServiceImpl extends QuerierServiceGrpc.QuerierServiceI
   @Override
   public void selectMergeProfile(SelectMergeProfileRequest req, StreamObserver<Profile> obs) {
     GrpcCalls.unary(obs, () -> {
-      if (req.getProfileIdSelectorCount() > 0 || req.getTraceIdSelectorCount() > 0) {
-        throw FlarestackException.unimplemented("profile_id_selector and trace_id_selector are not supported");
-      }
-      QueryRange r = QueryRange.forSelect(req.getStart(), req.getEnd(), limits(), clock);
+      RequestChecks.knownEnums(req);
+      RequestChecks.noIdSelectors(req.getProfileIdSelectorCount(), req.getTraceIdSelectorCount());
+      Limits limits = limits();
+      QueryRange r = QueryRange.forSelect(req.getStart(), req.getEnd(), limits, clock);
+      // Validated as everywhere else, then ignored: Pyroscope applies it here only when a tenant opts in.
+      maxNodes(req.hasMaxNodes() ? req.getMaxNodes() : 0, limits);
       ProfileType type = ProfileType.parse(req.getProfileTypeID());
       Selector.parse(req.getLabelSelector());
       if (r.empty()) {
@@ -231,7 +229,6 @@ public final class QuerierServiceImpl extends QuerierServiceGrpc.QuerierServiceI
       }
       SelectProfilesRequest select = select(req.getLabelSelector(), type, r,
           req.hasStackTraceSelector() ? req.getStackTraceSelector() : null, List.of());
-      // Pyroscope ignores max_nodes here unless a tenant opts in; so do we.
       return withTime(querier.mergePprof(select, 0), r);
     });
   }
@@ -239,14 +236,17 @@ public final class QuerierServiceImpl extends QuerierServiceGrpc.QuerierServiceI
   @Override
   public void selectSeries(SelectSeriesRequest req, StreamObserver<SelectSeriesResponse> obs) {
     GrpcCalls.unary(obs, () -> {
-      QueryRange r = QueryRange.forSelect(req.getStart(), req.getEnd(), limits(), clock);
+      RequestChecks.knownEnums(req);
+      Limits limits = limits();
+      QueryRange r = QueryRange.forSelect(req.getStart(), req.getEnd(), limits, clock);
       ProfileType type = ProfileType.parse(req.getProfileTypeID());
       Selector.parse(req.getLabelSelector());
-      if (!(req.getStep() >= 0.001)) {
-        throw FlarestackException.invalidArgument("step must be at least 0.001 seconds, got %s", req.getStep());
-      }
+      RequestChecks.step(req.getStep());
+      RequestChecks.limit(req.getLimit());
+      RequestChecks.groupBy(req.getGroupByList());
       if (req.getExemplarType() == ExemplarType.EXEMPLAR_TYPE_INDIVIDUAL || req.getExemplarType() == ExemplarType.EXEMPLAR_TYPE_SPAN) {
-        throw FlarestackException.unimplemented("exemplars are not supported");
+        throw FlarestackException.unimplemented("exemplar_type %s is not implemented in Flarestack (Pyroscope serves"
+            + " exemplars only with its v2 query backend); leave it unset", req.getExemplarType());
       }
       if (r.empty()) {
         return SelectSeriesResponse.getDefaultInstance();
@@ -256,7 +256,7 @@ public final class QuerierServiceImpl extends QuerierServiceGrpc.QuerierServiceI
       if (aggregation == TimeSeriesAggregationType.UNRECOGNIZED) {
         throw FlarestackException.invalidArgument("unknown aggregation %d", req.getAggregationValue());
       }
-      long stepMillis = Steps.stepMillis(req.getStep());
+      long stepMillis = RequestChecks.boundedStep(Steps.stepMillis(req.getStep()), r, limits);
       SelectProfilesRequest select = select(req.getLabelSelector(), type, r,
           req.hasStackTraceSelector() ? req.getStackTraceSelector() : null, List.of());
       SeriesMerger merger = new SeriesMerger(aggregation);
@@ -280,6 +280,7 @@ public final class QuerierServiceImpl extends QuerierServiceGrpc.QuerierServiceI
       if (!req.hasLeft() || !req.hasRight()) {
         throw FlarestackException.invalidArgument("diff needs both a left and a right selection");
       }
+      RequestChecks.knownEnums(req);
       Limits limits = limits();
       long maxNodes = Math.max(
           maxNodes(req.getLeft().hasMaxNodes() ? req.getLeft().getMaxNodes() : 0, limits),
@@ -329,8 +330,8 @@ public final class QuerierServiceImpl extends QuerierServiceGrpc.QuerierServiceI
       throw FlarestackException.invalidArgument("max_nodes must not be negative, got %d", requested);
     }
     if (requested > limits.maxFlameGraphNodesMax()) {
-      throw FlarestackException.invalidArgument("max_nodes %d exceeds the limit of %d (max_flamegraph_nodes_max)",
-          requested, limits.maxFlameGraphNodesMax());
+      throw FlarestackException.invalidArgument("max_nodes %d exceeds the limit of %d (max_flamegraph_nodes_max, %s)",
+          requested, limits.maxFlameGraphNodesMax(), Limits.MAX_FLAMEGRAPH_NODES_MAX.describe());
     }
     return requested == 0 ? limits.maxFlameGraphNodesDefault() : requested;
   }
@@ -347,6 +348,7 @@ public final class QuerierServiceImpl extends QuerierServiceGrpc.QuerierServiceI
   }
 
   private static Profile withTime(Profile p, QueryRange r) {
-    return p.toBuilder().setTimeNanos(r.end() * 1_000_000).setDurationNanos((r.end() - r.start()) * 1_000_000).build();
+    return p.toBuilder().setTimeNanos(SampleValues.multiply(r.end(), 1_000_000))
+        .setDurationNanos(SampleValues.multiply(r.end() - r.start(), 1_000_000)).build();
   }
 }

@@ -11,6 +11,7 @@ import io.flarestack.common.model.time.AtTime;
 import io.flarestack.common.server.http.HttpRequest;
 import io.flarestack.common.tenant.Tenant;
 import io.grpc.Context;
+import io.grpc.StatusRuntimeException;
 import java.time.Clock;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -35,26 +36,43 @@ final class LegacyQueries {
     return querier;
   }
 
-  /** Runs {@code call} as the request's tenant (so the in-process call carries X-Scope-OrgID). */
+  /**
+   * Runs {@code call} as the request's tenant (so the in-process call carries X-Scope-OrgID).
+   * A failed querier call surfaces as the {@link FlarestackException} it was on the Connect API
+   * (same code, so the same HTTP status, and the same message), never as a bare gRPC exception.
+   */
   <T> T asTenant(HttpRequest request, Callable<T> call) throws Exception {
     String tenant = Tenant.resolve(multitenancyEnabled, request.header(Tenant.HEADER));
-    return Context.current().withValue(Tenant.CONTEXT_KEY, tenant).call(call);
+    try {
+      return Context.current().withValue(Tenant.CONTEXT_KEY, tenant).call(call);
+    } catch (StatusRuntimeException e) {
+      throw FlarestackException.from(e);
+    }
   }
 
-  /** A time parameter in Pyroscope's attime syntax, in ms; {@code fallback} when absent. */
-  long time(HttpRequest request, String name, String fallback) {
+  /** The current time in ms; read once per request so that its relative times agree. */
+  long now() {
+    return clock.millis();
+  }
+
+  /** A time parameter in Pyroscope's attime syntax, in ms relative to {@code nowMs}; {@code fallback} when absent. */
+  static long time(HttpRequest request, String name, String fallback, long nowMs) {
     String v = request.param(name);
-    return AtTime.parseMillis(v == null || v.isBlank() ? fallback : v, clock.millis());
+    return AtTime.parseMillis(v == null || v.isBlank() ? fallback : v, nowMs);
   }
 
-  /** {@code maxNodes} wins over {@code max-nodes}; 0 when neither is set. */
-  static long maxNodes(HttpRequest request) {
+  /**
+   * {@code maxNodes} wins over {@code max-nodes}; null when neither is set. Any integer is passed
+   * on as the request's {@code max_nodes}, so the querier validates it as it does for the Connect
+   * API (0 is the default; negative or above the limit is refused).
+   */
+  static Long maxNodes(HttpRequest request) {
     String v = request.param("maxNodes");
     if (v == null) {
       v = request.param("max-nodes");
     }
     if (v == null || v.isBlank()) {
-      return 0;
+      return null;
     }
     try {
       return Long.parseLong(v.trim());

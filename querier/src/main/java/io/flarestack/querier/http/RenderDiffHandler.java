@@ -36,10 +36,11 @@ public final class RenderDiffHandler implements HttpHandler {
       throw FlarestackException.invalidArgument("leftQuery and rightQuery must have the same profile type, got %s and %s",
           left.type().id(), right.type().id());
     }
-    long maxNodes = LegacyQueries.maxNodes(request);
+    Long maxNodes = LegacyQueries.maxNodes(request);
+    long now = queries.now();
     DiffRequest diff = DiffRequest.newBuilder()
-        .setLeft(side(left, request, "left", maxNodes))
-        .setRight(side(right, request, "right", maxNodes))
+        .setLeft(side(left, request, "left", maxNodes, now))
+        .setRight(side(right, request, "right", maxNodes, now))
         .build();
     return queries.asTenant(request, () -> {
       DiffResponse r = queries.querier().diff(diff);
@@ -47,12 +48,13 @@ public final class RenderDiffHandler implements HttpHandler {
     });
   }
 
-  private SelectMergeStacktracesRequest side(LegacyQueries.Query q, HttpRequest request, String prefix, long maxNodes) {
-    long until = queries.time(request, prefix + "Until", "now");
-    long from = queries.time(request, prefix + "From", Long.toString(until - 3_600_000L));
+  private static SelectMergeStacktracesRequest side(LegacyQueries.Query q, HttpRequest request, String prefix, Long maxNodes,
+      long now) {
+    long until = LegacyQueries.time(request, prefix + "Until", "now", now);
+    long from = LegacyQueries.time(request, prefix + "From", Long.toString(until - 3_600_000L), now);
     SelectMergeStacktracesRequest.Builder b = SelectMergeStacktracesRequest.newBuilder()
         .setProfileTypeID(q.type().id()).setLabelSelector(q.labelSelector()).setStart(from).setEnd(until);
-    if (maxNodes > 0) {
+    if (maxNodes != null) {
       b.setMaxNodes(maxNodes);
     }
     return b.build();

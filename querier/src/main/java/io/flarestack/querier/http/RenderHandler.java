@@ -38,17 +38,18 @@ public final class RenderHandler implements HttpHandler {
     String format = request.param("format");
     if (format != null && !format.isEmpty() && !format.equals("json")) {
       if (format.equals("dot")) {
-        throw FlarestackException.unimplemented("format dot is not supported; use json");
+        throw FlarestackException.unimplemented("format dot is not implemented in Flarestack; use json");
       }
       throw FlarestackException.invalidArgument("unknown format %s; use json", format);
     }
     LegacyQueries.Query query = LegacyQueries.Query.parse("query", request.param("query"));
-    long until = queries.time(request, "until", "now");
-    long from = queries.time(request, "from", Long.toString(until - 3_600_000L));
+    long now = queries.now();
+    long until = LegacyQueries.time(request, "until", "now", now);
+    long from = LegacyQueries.time(request, "from", Long.toString(until - 3_600_000L), now);
     if (from > until) {
       throw FlarestackException.invalidArgument("from (%d) must not be after until (%d)", from, until);
     }
-    long maxNodes = LegacyQueries.maxNodes(request);
+    Long maxNodes = LegacyQueries.maxNodes(request);
     List<String> groupBy = request.params("groupBy");
     TimeSeriesAggregationType aggregation = switch (request.param("aggregation") == null ? "sum" : request.param("aggregation")) {
       case "", "sum" -> TimeSeriesAggregationType.TIME_SERIES_AGGREGATION_TYPE_SUM;
@@ -60,7 +61,7 @@ public final class RenderHandler implements HttpHandler {
     return queries.asTenant(request, () -> {
       SelectMergeStacktracesRequest.Builder flame = SelectMergeStacktracesRequest.newBuilder()
           .setProfileTypeID(query.type().id()).setLabelSelector(query.labelSelector()).setStart(from).setEnd(until);
-      if (maxNodes > 0) {
+      if (maxNodes != null) {
         flame.setMaxNodes(maxNodes);
       }
       SelectMergeStacktracesResponse tree = queries.querier().selectMergeStacktraces(flame.build());

@@ -17,7 +17,10 @@ class QuerierServiceImplTest {
     assertThat(QuerierServiceImpl.maxNodes(16384, limits)).isEqualTo(16384);
     assertThat(QuerierServiceImpl.maxNodes(1048576, limits)).isEqualTo(1048576);
     assertThatThrownBy(() -> QuerierServiceImpl.maxNodes(1048577, limits))
-        .isInstanceOf(FlarestackException.class).hasMessageContaining("1048577").hasMessageContaining("1048576");
+        .isInstanceOf(FlarestackException.class).hasMessageContaining("1048577").hasMessageContaining("1048576")
+        .hasMessageContaining("max_flamegraph_nodes_max").hasMessageContaining("-querier.max-flamegraph-nodes-max");
+    assertThatThrownBy(() -> QuerierServiceImpl.maxNodes(Long.MAX_VALUE, limits)).hasMessageContaining("9223372036854775807");
+    assertThatThrownBy(() -> QuerierServiceImpl.maxNodes(Long.MIN_VALUE, limits)).hasMessageContaining("negative");
     assertThatThrownBy(() -> QuerierServiceImpl.maxNodes(-1, limits))
         .isInstanceOf(FlarestackException.class).hasMessageContaining("negative");
   }

@@ -6,6 +6,7 @@ import io.flarestack.api.querier.v1.FlameGraph;
 import io.flarestack.api.querier.v1.FlameGraphDiff;
 import io.flarestack.common.errors.FlarestackException;
 import io.flarestack.common.model.Checkpoint;
+import io.flarestack.common.model.SampleValues;
 import io.flarestack.common.model.tree.CallTree;
 import io.flarestack.common.model.tree.NameOrder;
 import io.flarestack.common.model.tree.NodeBudget;
@@ -22,7 +23,11 @@ import java.util.List;
  * self, siblings in byte-wise name order, names de-duplicated in the order of a depth-first walk
  * that visits the right-most child first, and nodes below the {@link NodeBudget} threshold
  * folded into an {@code other} node after the kept siblings. Nodes with total 0 and the root's
- * own self value are not represented (see {@link SortedTree}).
+ * own self value are not represented (see {@link SortedTree}). Totals, x offsets and {@code
+ * other} sums saturate at {@code Long.MAX_VALUE} like the tree's ({@link SampleValues}): no value
+ * in a flame graph is ever negative, and a node's total is the saturated sum of its self value
+ * and its children's totals. Past saturation x offsets stop growing, so nodes to the right of a
+ * saturated sibling sit at the right edge.
  *
  * <p>Iterative (no recursion, so deep stacks are fine), linear in the number of nodes apart from
  * sorting siblings. Stateless and thread-safe; the input trees are not modified.
@@ -114,7 +119,7 @@ public final class FlameGraphs {
       if (node == SYNTHETIC_OTHER) {
         continue;
       }
-      x += self;
+      x = SampleValues.add(x, self);
       int n = st.childCount(node);
       int need = sp + n + 1;
       if (need > stackNode.length) {
@@ -133,9 +138,9 @@ public final class FlameGraphs {
           stackNode[sp] = c;
           stackLevel[sp] = level + 1;
           stackX[sp++] = x;
-          x += ct;
+          x = SampleValues.add(x, ct);
         } else {
-          otherTotal += ct;
+          otherTotal = SampleValues.add(otherTotal, ct);
         }
       }
       if (otherTotal != 0) {
@@ -257,8 +262,8 @@ public final class FlameGraphs {
       if (c == SYNTHETIC_OTHER) {
         continue;
       }
-      xl += lself;
-      xr += rself;
+      xl = SampleValues.add(xl, lself);
+      xr = SampleValues.add(xr, rself);
       int from = a.childStart[c];
       int to = a.childStart[c] + a.childCount[c];
       int need = sp + (to - from) + 1;
@@ -281,11 +286,11 @@ public final class FlameGraphs {
           stackLevel[sp] = level + 1;
           stackXLeft[sp] = xl;
           stackXRight[sp++] = xr;
-          xl += kl;
-          xr += kr;
+          xl = SampleValues.add(xl, kl);
+          xr = SampleValues.add(xr, kr);
         } else {
-          otherLeft += kl;
-          otherRight += kr;
+          otherLeft = SampleValues.add(otherLeft, kl);
+          otherRight = SampleValues.add(otherRight, kr);
         }
       }
       if (otherLeft != 0 || otherRight != 0) {
@@ -302,7 +307,7 @@ public final class FlameGraphs {
     return FlameGraphDiff.newBuilder()
         .addAllNames(names)
         .addAllLevels(levels.build(0, 3))
-        .setTotal(leftTicks + rightTicks)
+        .setTotal(SampleValues.add(leftTicks, rightTicks))
         .setMaxSelf(maxSelf)
         .setLeftTicks(leftTicks)
         .setRightTicks(rightTicks)

@@ -1,6 +1,7 @@
 package io.flarestack.common.model.flamegraph;
 
 import io.flarestack.api.querier.v1.Level;
+import io.flarestack.common.model.SampleValues;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -77,7 +78,7 @@ final class Levels {
             if (xColumns[x] == c) {
               long abs = v;
               v = abs - prevEnd[x];
-              prevEnd[x] = abs + a[t + c + 1];
+              prevEnd[x] = SampleValues.add(abs, a[t + c + 1]);
             }
           }
           b.addValues(v);

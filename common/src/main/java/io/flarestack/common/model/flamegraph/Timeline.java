@@ -49,7 +49,9 @@ public final class Timeline {
    * durationDelta}.
    */
   public static double pointInterval(long fromMs, long untilMs) {
-    long intervalNanos = (untilMs * 1_000_000L - fromMs * 1_000_000L) / RESOLUTION;
+    // In milliseconds first: times past 2262 (or before 1677) overflow as nanoseconds.
+    long rangeMs = untilMs - fromMs;
+    long intervalNanos = rangeMs > Long.MAX_VALUE / 1_000_000L ? Long.MAX_VALUE / RESOLUTION : rangeMs * 1_000_000L / RESOLUTION;
     if (intervalNanos < MIN_INTERVAL_NANOS) {
       return MIN_INTERVAL_NANOS / 1e9;
     }

@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import io.flarestack.api.google.v1.Location;
 import io.flarestack.api.google.v1.Profile;
 import io.flarestack.api.google.v1.Sample;
+import io.flarestack.common.model.SampleValues;
 import io.flarestack.common.model.tree.CallTree;
 import io.flarestack.common.model.tree.LongIntMap;
 import java.util.ArrayList;
@@ -66,7 +67,8 @@ public final class Collapsed {
           sb.append(';');
         }
       }
-      sums.computeIfAbsent(sb.toString(), k -> new long[1])[0] += s.getValue(valueIndex);
+      long[] sum = sums.computeIfAbsent(sb.toString(), k -> new long[1]);
+      sum[0] = SampleValues.add(sum[0], s.getValue(valueIndex));
     }
     List<String> keys = new ArrayList<>(sums.keySet());
     keys.sort(CallTree::compareUtf8);

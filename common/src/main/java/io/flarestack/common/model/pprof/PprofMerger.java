@@ -12,6 +12,7 @@ import io.flarestack.api.google.v1.Sample;
 import io.flarestack.api.google.v1.ValueType;
 import io.flarestack.common.errors.FlarestackException;
 import io.flarestack.common.model.Checkpoint;
+import io.flarestack.common.model.SampleValues;
 import io.flarestack.common.model.tree.LongIntMap;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -23,7 +24,7 @@ import java.util.Map;
  * Merges pprof profiles that share their sample types into one valid profile. Strings, mappings,
  * functions and locations are de-duplicated by content (never by id, ids differ between
  * profiles); samples with the same location sequence and the same labels (in any order) are
- * summed. Only what samples reference is kept. The result has {@code string_table[0] == ""}, dense
+ * summed, saturating at {@code Long.MAX_VALUE} ({@link SampleValues}). Only what samples reference is kept. The result has {@code string_table[0] == ""}, dense
  * 1-based ids in first-reference order, the first profile's sample types and period type, the
  * largest period, the earliest non-zero {@code time_nanos} and the summed {@code duration_nanos}
  * (as Pyroscope's {@code pprof.ProfileMerge} does) unless set explicitly.
@@ -154,7 +155,7 @@ public final class PprofMerger {
         timeNanos = p.getTimeNanos();
       }
       if (!durationSet) {
-        durationNanos += p.getDurationNanos();
+        durationNanos = SampleValues.add(durationNanos, p.getDurationNanos());
       }
     }
     for (int i = 0; i < p.getCommentCount(); i++) {
@@ -198,7 +199,7 @@ public final class PprofMerger {
     }
     int o = id * width;
     for (int v = 0; v < width; v++) {
-      values[o + v] += s.getValue(v);
+      values[o + v] = SampleValues.add(values[o + v], s.getValue(v));
     }
   }
 

@@ -10,6 +10,12 @@ package io.flarestack.common.model.series;
  * {@code end - start} is not a multiple of the step) contribute to no point. All times are Unix
  * milliseconds. Immutable.
  *
+ * <p>One exception to Pyroscope's grid: when the step is longer than the range ({@link
+ * #single()}), Pyroscope's only point, {@code start}, covers {@code [start - step, start]} and
+ * leaves out every profile after {@code start}, answering nothing for a range full of data. Here
+ * that single point covers {@code [start - step, end]}: what Pyroscope counts plus the range
+ * itself, one point per series. (The querier bounds how long a step may make that reach back.)
+ *
  * @param start first point, ms
  * @param end last possible point, ms (inclusive)
  * @param step step, ms, positive
@@ -18,6 +24,10 @@ public record Steps(long start, long end, long step) {
   /** Returned by {@link #pointFor} for a profile outside every point. */
   public static final long NONE = Long.MIN_VALUE;
 
+  /**
+   * @throws IllegalArgumentException when the step is not positive, start is after end, or the
+   *     range is longer than {@code Long.MAX_VALUE} ms
+   */
   public Steps {
     if (step <= 0) {
       throw new IllegalArgumentException("step must be positive: " + step + " ms");
@@ -25,32 +35,44 @@ public record Steps(long start, long end, long step) {
     if (start > end) {
       throw new IllegalArgumentException("start " + start + " is after end " + end);
     }
+    if (end - start < 0) {
+      throw new IllegalArgumentException("the range " + start + ".." + end + " is longer than " + Long.MAX_VALUE + " ms");
+    }
   }
 
   /**
    * The request's step in milliseconds: {@code SelectSeriesRequest.step} is seconds as a double,
    * converted as Pyroscope does ({@code time.Duration(step * 1e9).Milliseconds()}, truncating).
+   * Steps beyond {@code Long.MAX_VALUE} nanoseconds saturate.
    */
   public static long stepMillis(double stepSeconds) {
     return (long) (stepSeconds * 1e9) / 1_000_000L;
   }
 
-  /** First timestamp (inclusive) of the profiles to read: {@code start - step}. */
+  /** Whether the step is longer than the range: then the only point, {@code start}, covers {@code [start - step, end]}. */
+  public boolean single() {
+    return step > end - start;
+  }
+
+  /** First timestamp (inclusive) of the profiles to read: {@code start - step} (saturating). */
   public long readStart() {
-    return start - step;
+    return start < Long.MIN_VALUE + step ? Long.MIN_VALUE : start - step;
   }
 
   /** The timestamp of the point a profile at {@code t} belongs to, or {@link #NONE}. */
   public long pointFor(long t) {
-    if (t < start - step || t > end) {
+    if (t < readStart() || t > end) {
       return NONE;
     }
-    if (t <= start) {
+    if (t <= start || single()) {
       return start;
     }
-    long k = (t - start + step - 1) / step;
-    long point = start + k * step;
-    return point <= end ? point : NONE;
+    // 0 <= t - start - 1 < end - start, so nothing here overflows.
+    long k = (t - start - 1) / step + 1;
+    if (k > (end - start) / step) {
+      return NONE;
+    }
+    return start + k * step;
   }
 
   /** Number of points: {@code floor((end - start) / step) + 1}. */

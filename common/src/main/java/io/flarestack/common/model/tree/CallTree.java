@@ -2,6 +2,7 @@ package io.flarestack.common.model.tree;
 
 import io.flarestack.api.ingester.v1.FunctionTree;
 import io.flarestack.common.model.Checkpoint;
+import io.flarestack.common.model.SampleValues;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -14,7 +15,10 @@ import java.util.PriorityQueue;
  * Pyroscope's tree bytes and diffs are produced. Node 0 is the root (name "", Pyroscope's
  * "total"); every other node has a parent with a smaller index, so a single reverse pass
  * computes totals. Nodes and names live in flat arrays; building costs no allocation per
- * sample. Not thread-safe.
+ * sample. Every sum saturates at {@code Long.MAX_VALUE} instead of wrapping ({@link
+ * SampleValues}), so a tree merged from many profiles never shows a negative total and a node's
+ * total is always the saturated sum of its self value and its children's totals. Not
+ * thread-safe.
  */
 public final class CallTree {
   /** The name given to the node that collects what truncation removed. */
@@ -85,8 +89,9 @@ public final class CallTree {
     return child(parentNode, nameId(name));
   }
 
+  /** Adds {@code value} to the node's self value (saturating). */
   public void addSelf(int node, long value) {
-    self[node] += value;
+    self[node] = SampleValues.add(self[node], value);
   }
 
   /** Adds {@code value} to the stack given root first. */
@@ -95,7 +100,7 @@ public final class CallTree {
     for (String frame : rootFirst) {
       n = child(n, frame);
     }
-    self[n] += value;
+    self[n] = SampleValues.add(self[n], value);
   }
 
   /** Adds every node of {@code other} into this tree. */
@@ -112,7 +117,7 @@ public final class CallTree {
     int[] nameMap = new int[other.names.size()];
     Arrays.fill(nameMap, -1);
     map[0] = 0;
-    self[0] += other.self[0];
+    self[0] = SampleValues.add(self[0], other.self[0]);
     for (int i = 1; i < other.size; i++) {
       checkpoint.check();
       int on = other.nodeName[i];
@@ -123,7 +128,7 @@ public final class CallTree {
       }
       int n = child(map[other.parent[i]], nid);
       map[i] = n;
-      self[n] += other.self[i];
+      self[n] = SampleValues.add(self[n], other.self[i]);
     }
   }
 
@@ -156,20 +161,20 @@ public final class CallTree {
     return self[node];
   }
 
-  /** Totals (self plus descendants) of every node, indexed by node. */
+  /** Totals (self plus descendants, saturating) of every node, indexed by node. */
   public long[] totals() {
     long[] total = Arrays.copyOf(self, size);
     for (int i = size - 1; i > 0; i--) {
-      total[parent[i]] += total[i];
+      total[parent[i]] = SampleValues.add(total[parent[i]], total[i]);
     }
     return total;
   }
 
-  /** The sum of all values. */
+  /** The sum of all values (saturating). */
   public long total() {
     long t = 0;
     for (int i = 0; i < size; i++) {
-      t += self[i];
+      t = SampleValues.add(t, self[i]);
     }
     return t;
   }
@@ -262,14 +267,14 @@ public final class CallTree {
       boolean keep = total[i] >= threshold || names.get(nodeName[i]).equals(OTHER);
       if (keep) {
         int n = out.child(map[p], out.nameId(names.get(nodeName[i])));
-        out.self[n] += self[i];
+        out.self[n] = SampleValues.add(out.self[n], self[i]);
         map[i] = n;
       } else {
         if (otherName < 0) {
           otherName = out.nameId(OTHER);
         }
         int o = out.child(map[p], otherName);
-        out.self[o] += total[i];
+        out.self[o] = SampleValues.add(out.self[o], total[i]);
         map[i] = -1;
       }
     }
@@ -325,7 +330,7 @@ public final class CallTree {
       nameMap[i] = out.nameId(t.getNames(i));
     }
     int[] map = new int[n];
-    out.self[0] += t.getSelf(0);
+    out.self[0] = SampleValues.add(out.self[0], t.getSelf(0));
     for (int i = 1; i < n; i++) {
       checkpoint.check();
       int p = t.getParent(i);
@@ -335,7 +340,7 @@ public final class CallTree {
       }
       int c = out.child(map[p], nameMap[nm]);
       map[i] = c;
-      out.self[c] += t.getSelf(i);
+      out.self[c] = SampleValues.add(out.self[c], t.getSelf(i));
     }
     return out;
   }

@@ -2,6 +2,7 @@ package io.flarestack.common.model.tree;
 
 import static java.util.Objects.requireNonNull;
 
+import io.flarestack.common.model.SampleValues;
 import java.util.Arrays;
 
 /**
@@ -48,7 +49,14 @@ public final class SortedTree {
     requireNonNull(nameRank, "nameRank is null");
     int size = tree.size();
     long[] totals = tree.totals();
-    totals[0] -= tree.self(0);
+    // The root's own self is ignored: its total is the (saturated) sum of its children's.
+    long rootTotal = 0;
+    for (int i = 1; i < size; i++) {
+      if (tree.parent(i) == 0) {
+        rootTotal = SampleValues.add(rootTotal, totals[i]);
+      }
+    }
+    totals[0] = rootTotal;
     boolean[] live = new boolean[size];
     live[0] = true;
     // Children grouped by parent (tree ids), then sorted by name within each group.

@@ -3,6 +3,7 @@ package io.flarestack.common.model.tree;
 import static java.util.Objects.requireNonNull;
 
 import io.flarestack.common.errors.FlarestackException;
+import io.flarestack.common.model.SampleValues;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
@@ -65,7 +66,7 @@ public final class TreeBytes {
         }
         out.uvarint(name.length);
         out.write(name);
-        out.uvarint(st.self(node) + extra);
+        out.uvarint(SampleValues.add(st.self(node), extra));
       }
       int n = st.childCount(node);
       long folded = 0;
@@ -78,7 +79,7 @@ public final class TreeBytes {
           kept++;
           keptOther |= isOther;
         } else {
-          folded += st.total(c);
+          folded = SampleValues.add(folded, st.total(c));
         }
       }
       boolean synthetic = folded > 0 && !keptOther;
@@ -118,8 +119,8 @@ public final class TreeBytes {
    * virtual root's name and self are ignored; siblings with the same name are merged.
    *
    * @throws FlarestackException {@code INVALID_ARGUMENT} when the bytes are truncated, a varint
-   *     overflows, a length or child count exceeds what the remaining bytes can hold, or bytes
-   *     follow the last node
+   *     overflows, a node's value exceeds {@code Long.MAX_VALUE}, a length or child count exceeds
+   *     what the remaining bytes can hold, or bytes follow the last node
    */
   public static CallTree unmarshal(byte[] bytes) {
     requireNonNull(bytes, "bytes is null");
@@ -152,6 +153,9 @@ public final class TreeBytes {
       len = in.uvarint();
       int nameId = in.name(len, names);
       long self = in.uvarint();
+      if (self < 0) {
+        throw malformed("value %s before offset %d exceeds the int64 range", Long.toUnsignedString(self), in.offset());
+      }
       long childCount = in.uvarint();
       int node = out.child(parent, nameId);
       out.addSelf(node, self);

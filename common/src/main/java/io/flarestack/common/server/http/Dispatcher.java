@@ -127,17 +127,17 @@ public final class Dispatcher implements RequestSink {
     result.complete(reply);
   }
 
-  /** The JSON error reply for a handler failure: its own status for FlarestackException, else 500. */
+  /**
+   * The JSON error reply for a handler failure, classified by {@link FlarestackException#from}
+   * (the one mapping): a gRPC status from an in-process call keeps its code, anything unknown is
+   * a 500.
+   */
   static Reply errorReply(HttpRequest request, Throwable t) {
-    if (t instanceof FlarestackException e) {
-      if (e.code() == ErrorCode.INTERNAL || e.code() == ErrorCode.UNKNOWN) {
-        log.error("{} {} failed", request.method(), request.path(), e);
-      }
-      return Reply.of(HttpResponse.error(e));
+    FlarestackException e = FlarestackException.from(t);
+    if (e.code() == ErrorCode.INTERNAL || e.code() == ErrorCode.UNKNOWN) {
+      log.error("{} {} failed", request.method(), request.path(), t);
     }
-    log.error("{} {} failed", request.method(), request.path(), t);
-    String message = t.getMessage() != null ? t.getMessage() : t.getClass().getName();
-    return Reply.of(HttpResponse.error(new FlarestackException(ErrorCode.INTERNAL, message)));
+    return Reply.of(HttpResponse.error(e));
   }
 
   private void executeOrRun(Runnable task) {

@@ -15,6 +15,9 @@ class TimelineTest {
   @Test
   void pointIntervalRoundsToNiceStepsWithAFloorOf15Seconds() {
     assertThat(Timeline.pointInterval(0, HOUR)).isEqualTo(15.0); // 2.4 s
+    // An hour in 2286, whose times overflow as nanoseconds; a range of 300 years.
+    assertThat(Timeline.pointInterval(9_999_999_999_999L - HOUR, 9_999_999_999_999L)).isEqualTo(15.0);
+    assertThat(Timeline.pointInterval(0, 300 * 365 * 24 * HOUR)).isEqualTo(31_536_000.0);
     assertThat(Timeline.pointInterval(0, 6 * HOUR)).isEqualTo(15.0); // 14.4 s
     assertThat(Timeline.pointInterval(0, 8 * HOUR)).isEqualTo(20.0); // 19.2 s
     assertThat(Timeline.pointInterval(0, 12 * HOUR)).isEqualTo(30.0); // 28.8 s

@@ -167,6 +167,19 @@ class PprofMergerTest {
     assertThatThrownBy(() -> PprofMerger.merge(List.of(badValues))).hasMessageContaining("has 2 values");
   }
 
+  @Test
+  void sumsPastInt64SaturateInsteadOfWrapping() {
+    String[] strings = {"", "cpu", "nanoseconds", "main", "work"};
+    Profile big = stackProfile(strings, 1, 2, 3, 4, Long.MAX_VALUE - 1).toBuilder().setDurationNanos(Long.MAX_VALUE).build();
+    Profile small = stackProfile(strings, 5, 6, 7, 8, 2);
+    Profile merged = PprofMerger.merge(List.of(big, small, big));
+    assertThat(merged.getSampleCount()).isEqualTo(1);
+    assertThat(merged.getSample(0).getValue(0)).isEqualTo(Long.MAX_VALUE);
+    assertThat(merged.getDurationNanos()).isEqualTo(Long.MAX_VALUE);
+    assertThat(ReferenceCollapsed.toMap(Collapsed.collapsed(merged, 0))).containsExactly(Map.entry("main;work", Long.MAX_VALUE));
+    assertValid(merged);
+  }
+
   /**
    * One sample main -> work (leaf first: work, main) with the given ids: location ids {locMain,
    * locWork}, function ids {fnMain, fnWork}, one mapping, value {@code value}. strings must hold
