@@ -16,7 +16,7 @@ import java.util.Set;
  */
 public final class ConfigValues {
   private final Map<Option<?>, Object> values;
-  private final Set<Option<?>> set;
+  private final Set<Option<?>> explicitlySet;
 
   /** Values of which none counts as set by the user (all defaults or programmatic). */
   public ConfigValues(Map<Option<?>, Object> values) {
@@ -29,7 +29,7 @@ public final class ConfigValues {
    */
   public ConfigValues(Map<Option<?>, Object> values, Set<Option<?>> set) {
     this.values = new HashMap<>(requireNonNull(values, "values is null"));
-    this.set = Set.copyOf(requireNonNull(set, "set is null"));
+    this.explicitlySet = Set.copyOf(requireNonNull(set, "set is null"));
   }
 
   /**
@@ -49,14 +49,14 @@ public final class ConfigValues {
   public <T> ConfigValues with(Option<T> option, T value) {
     Map<Option<?>, Object> copy = new HashMap<>(values);
     copy.put(option, value);
-    Set<Option<?>> setCopy = new HashSet<>(set);
+    Set<Option<?>> setCopy = new HashSet<>(explicitlySet);
     setCopy.add(option);
     return new ConfigValues(copy, setCopy);
   }
 
   /** Whether the YAML file or a flag gave this option a value (false when it has its default by omission). */
   public boolean isSet(Option<?> option) {
-    return set.contains(option);
+    return explicitlySet.contains(option);
   }
 
   /**
@@ -65,7 +65,7 @@ public final class ConfigValues {
    */
   public List<Option<?>> setWithoutEffect() {
     List<Option<?>> inert = new ArrayList<>();
-    for (Option<?> o : set) {
+    for (Option<?> o : explicitlySet) {
       if (!o.hasEffect()) {
         inert.add(o);
       }
