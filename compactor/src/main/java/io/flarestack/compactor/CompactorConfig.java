@@ -8,22 +8,25 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Configuration of the compactor (YAML block {@code compactor}). Compaction and retention come
- * with block storage; the keys are declared (and validated) now so that Pyroscope configuration
- * files load unchanged.
+ * Configuration of the compactor (YAML block {@code compactor}). The compactor is not built yet
+ * ({@code -target=compactor} is refused): the keys are declared and validated now so that Pyroscope
+ * configuration files load unchanged, and each is marked {@linkplain Option#withNoEffectYet as
+ * having no effect yet} until the compactor reads them.
  */
 public record CompactorConfig(List<Duration> blockRanges, String dataDir, Duration compactionInterval) {
   public static final String MODULE = "compactor";
 
+  private static final String NOT_BUILT = "the compactor is not built yet";
+
   public static final Option<List<String>> BLOCK_RANGES = Option.stringList(
       "compactor.block_ranges", "compactor.block-ranges", List.of("1h", "2h", "8h"),
-      "List of compaction time ranges; each must divide the next.");
+      "List of compaction time ranges; each must divide the next.").withNoEffectYet(NOT_BUILT);
   public static final Option<String> DATA_DIR = Option.string(
       "compactor.data_dir", "compactor.data-dir", "./data-compactor",
-      "Directory for temporary files during compaction; need not persist.");
+      "Directory for temporary files during compaction; need not persist.").withNoEffectYet(NOT_BUILT);
   public static final Option<Duration> COMPACTION_INTERVAL = Option.duration(
       "compactor.compaction_interval", "compactor.compaction-interval", Duration.ofMinutes(30),
-      "How often compaction runs.");
+      "How often compaction runs.").withNoEffectYet(NOT_BUILT);
 
   public static List<Option<?>> options() {
     return List.of(BLOCK_RANGES, DATA_DIR, COMPACTION_INTERVAL);

@@ -31,7 +31,11 @@ public final class ConfigReference {
         .append("flag; flags win over the file, the file over the defaults. Keys and flags follow Pyroscope's names.\n")
         .append("Durations are Go-style (`15s`, `1h30m`); sizes take units (`4MiB`, `256MB`); lists are YAML sequences or\n")
         .append("comma-separated. With `-config.expand-env=true`, `${VAR}` and `${VAR:-default}` in the file are replaced\n")
-        .append("from the environment. Unknown keys and bad values are errors, all reported together.\n");
+        .append("from the environment. Unknown keys and bad values are errors, all reported together.\n")
+        .append("\n")
+        .append("Settings marked **accepted for compatibility; no effect yet** are read and validated only so that\n")
+        .append("Pyroscope configuration files load unchanged: nothing uses them until the component they belong to\n")
+        .append("exists. The server logs a warning at start for each of them that is set.\n");
     for (Map.Entry<String, List<Option<?>>> e : byBlock.entrySet()) {
       sb.append("\n## ").append(e.getKey().startsWith("(") ? e.getKey() : "`" + e.getKey() + "`").append("\n\n");
       sb.append("| YAML key | flag | type | default | description |\n|---|---|---|---|---|\n");
@@ -42,10 +46,19 @@ public final class ConfigReference {
             .append(" | ").append(o.flag() == null ? "" : "`-" + o.flag() + "`")
             .append(" | ").append(o.type().name())
             .append(" | ").append(defaultText(o))
-            .append(" | ").append(o.help().replace("|", "\\|")).append(" |\n");
+            .append(" | ").append(description(o)).append(" |\n");
       }
     }
     return sb.toString();
+  }
+
+  private static String description(Option<?> o) {
+    String help = o.help().replace("|", "\\|");
+    if (o.hasEffect()) {
+      return help;
+    }
+    String note = o.noEffectNote().replace("|", "\\|");
+    return "**" + Character.toUpperCase(note.charAt(0)) + note.substring(1) + ".** " + help;
   }
 
   private static <T> String defaultText(Option<T> o) {

@@ -33,9 +33,12 @@ public record IngesterRingConfig(
   public static final Option<String> INSTANCE_ID = Option.string("ingester.lifecycler.id", "ingester.lifecycler.ID",
       "", "ID to register in the ring (default: the host name).");
   public static final Option<String> INSTANCE_ADDR = Option.string("ingester.lifecycler.address",
-      "ingester.lifecycler.addr", "", "IP address to advertise in the ring (default: the host's address).");
+      "ingester.lifecycler.addr", "", "IP address to advertise in the ring (default: the host's address).")
+      .withNoEffectYet("with the in-memory ring every ingester is reached in-process; the address is advertised"
+          + " once memberlist or etcd come with the microservices mode");
   public static final Option<String> ZONE = Option.string("ingester.lifecycler.availability_zone",
-      "ingester.availability-zone", "", "The availability zone where this instance is running.");
+      "ingester.availability-zone", "", "The availability zone where this instance is running.")
+      .withNoEffectYet("it is recorded in the ring entry, but nothing is zone-aware yet");
 
   public static List<Option<?>> options() {
     return List.of(STORE, REPLICATION_FACTOR, HEARTBEAT_TIMEOUT, HEARTBEAT_PERIOD, NUM_TOKENS, INSTANCE_ID,

@@ -4,6 +4,8 @@ import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.LoggerContext;
 import io.flarestack.common.config.ConfigException;
 import io.flarestack.common.config.ConfigHelp;
+import io.flarestack.common.config.ConfigValues;
+import io.flarestack.common.config.Option;
 import io.flarestack.common.metrics.PyroscopeNamingConvention;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
@@ -17,6 +19,7 @@ import io.prometheus.metrics.core.metrics.Info;
 import java.io.PrintStream;
 import java.lang.management.ManagementFactory;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -65,6 +68,9 @@ public final class Main {
       return 0;
     }
     setLogLevel(config.logLevel());
+    for (String warning : noEffectWarnings(config.values())) {
+      log.warn(warning);
+    }
 
     Flarestack app = new Flarestack(config, newRegistry(build), Clock.systemUTC(), build);
     CountDownLatch stopped = new CountDownLatch(1);
@@ -89,6 +95,19 @@ public final class Main {
       Thread.currentThread().interrupt();
     }
     return 0;
+  }
+
+  /**
+   * One warning per option that the YAML file or a flag set although nothing uses it yet
+   * ({@link Option#withNoEffectYet}), naming the option and why it has no effect.
+   */
+  static List<String> noEffectWarnings(ConfigValues values) {
+    List<String> warnings = new ArrayList<>();
+    for (Option<?> o : values.setWithoutEffect()) {
+      warnings.add(o.describe() + " is set but has no effect yet (it is accepted for compatibility with Pyroscope): "
+          + o.noEffectYet());
+    }
+    return warnings;
   }
 
   /** The process-wide registry with Pyroscope's naming, JVM metrics and {@code pyroscope_build_info}. */

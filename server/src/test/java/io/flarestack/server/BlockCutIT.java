@@ -19,6 +19,7 @@ import io.flarestack.api.types.v1.LabelPair;
 import io.flarestack.api.types.v1.LabelValuesRequest;
 import io.flarestack.api.types.v1.LabelValuesResponse;
 import io.flarestack.common.testing.ManualClock;
+import io.flarestack.common.testing.Poll;
 import io.flarestack.common.testing.PprofFacts;
 import io.flarestack.common.testing.SharedTestData;
 import io.flarestack.server.testing.TestServer;
@@ -102,16 +103,6 @@ class BlockCutIT {
     }
   }
 
-  private void await(String what, java.util.concurrent.Callable<Boolean> condition) throws Exception {
-    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-    while (!condition.call()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("timed out waiting for " + what);
-      }
-      Thread.onSpinWait();
-    }
-  }
-
   @Test
   void queriesAnswerTheSameBeforeAndAfterTheCut() throws Exception {
     ManualClock clock = new ManualClock(T);
@@ -133,10 +124,11 @@ class BlockCutIT {
       assertThat(count(data.resolve("wal"), ".wal")).isGreaterThanOrEqualTo(3);
 
       clock.advance(Duration.ofMinutes(2)); // every window ended more than the cut delay ago
-      await("four blocks uploaded", () -> count(bucket, "meta.json") == 4);
-      await("the covered log segments deleted", () -> count(data.resolve("wal"), ".wal") <= 1);
-      await("the store-gateway sees the four blocks",
-          () -> metric(s, "pyroscope_bucket_store_blocks_loaded") == 4);
+      Poll.until("four blocks uploaded", Duration.ofSeconds(60), () -> count(bucket, "meta.json"), n -> n == 4);
+      Poll.until("the covered log segments deleted", Duration.ofSeconds(60), () -> count(data.resolve("wal"), ".wal"),
+          n -> n >= 0 && n <= 1);
+      Poll.until("the store-gateway to see the four blocks", Duration.ofSeconds(60),
+          () -> metric(s, "pyroscope_bucket_store_blocks_loaded"), n -> n == 4);
 
       s.awaitReady(); // the ring saw the clock jump too: wait for the next heartbeat
       Answers after = query(s);

@@ -19,5 +19,7 @@ class ConfigReferenceTest {
     assertThat(DOC).as("regenerate with ./mvnw -pl server -am verify -Ddocs.update=true").exists();
     assertThat(Files.readString(DOC)).isEqualTo(expected);
     assertThat(expected).contains("`server.http_listen_port`").contains("`-server.http-listen-port`").contains("`4040`");
+    assertThat(expected).contains("| `compactor.data_dir` | `-compactor.data-dir` | string | `./data-compactor` | "
+        + "**Accepted for compatibility; no effect yet: the compactor is not built yet.** Directory for temporary");
   }
 }

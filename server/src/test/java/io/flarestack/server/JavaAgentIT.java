@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.flarestack.api.querier.v1.FlameGraph;
 import io.flarestack.api.querier.v1.ProfileFormat;
 import io.flarestack.api.querier.v1.SelectMergeStacktracesRequest;
+import io.flarestack.common.testing.Poll;
 import io.flarestack.server.agentapp.AgentWorkload;
 import io.flarestack.server.testing.TestServer;
 import java.io.IOException;
@@ -18,7 +19,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -149,15 +149,9 @@ class JavaAgentIT {
     return JfrQueries.labelValues(server, name, SELECTOR, startMillis, endMillis());
   }
 
-  /** Polls {@code condition} until it holds; fails at the deadline. */
+  /** Polls {@code condition} every 100 ms until it holds; fails at the deadline. */
   private static void waitFor(Duration deadline, String what, BooleanSupplier condition) {
-    long end = System.nanoTime() + deadline.toNanos();
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() - end > 0) {
-        throw new AssertionError("timed out after " + deadline + " waiting until " + what);
-      }
-      LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(100));
-    }
+    Poll.until(what, deadline, Duration.ofMillis(100), condition::getAsBoolean, Boolean.TRUE::equals);
   }
 
   private static long endMillis() {

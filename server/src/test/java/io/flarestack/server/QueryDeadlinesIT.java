@@ -19,6 +19,7 @@ import io.flarestack.api.querier.v1.SelectMergeStacktracesRequest;
 import io.flarestack.api.types.v1.LabelNamesRequest;
 import io.flarestack.api.types.v1.LabelPair;
 import io.flarestack.common.model.Matcher;
+import io.flarestack.common.testing.Poll;
 import io.flarestack.server.testing.TestServer;
 import io.grpc.Metadata;
 import io.grpc.Status;
@@ -39,7 +40,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
@@ -301,29 +301,42 @@ class QueryDeadlinesIT {
   /** Waits until the server's threads have burnt a good part of a second on the query just sent. */
   private void awaitBusy(String what) {
     long start = serverCpuNanos();
-    await(() -> serverCpuNanos() - start > TimeUnit.MILLISECONDS.toNanos(300), what + " to burn CPU");
+    Poll.until(what + " to burn 300 ms of CPU", Duration.ofSeconds(60), Duration.ofMillis(20),
+        () -> Duration.ofNanos(serverCpuNanos() - start), used -> used.compareTo(Duration.ofMillis(300)) > 0);
   }
 
   /**
    * Polls one-second windows until the server's threads use less than {@link #IDLE_CPU} in one,
-   * failing after {@link #STOP_DEADLINE}.
+   * failing after {@link #STOP_DEADLINE} (plus the one window that may be cut short at the end).
    */
   private void awaitIdle(String when) {
-    long deadline = System.nanoTime() + STOP_DEADLINE.toNanos();
-    long used;
-    do {
-      long before = serverCpuNanos();
-      long windowEnd = System.nanoTime() + TimeUnit.SECONDS.toNanos(1);
-      while (System.nanoTime() < windowEnd) {
-        LockSupport.parkNanos(windowEnd - System.nanoTime());
-      }
-      used = serverCpuNanos() - before;
-      if (used < IDLE_CPU.toNanos()) {
-        return;
-      }
-    } while (System.nanoTime() < deadline);
-    throw new AssertionError("the server's threads still used " + used / 1_000_000 + " ms of CPU per second " + when
-        + ", " + STOP_DEADLINE.toSeconds() + " s on");
+    CpuWindows windows = new CpuWindows();
+    Poll.until("the server's threads to use less than " + IDLE_CPU.toMillis() + " ms of CPU in one second " + when,
+        STOP_DEADLINE.plusSeconds(1), Duration.ofSeconds(1), windows::next,
+        window -> window.whole() && window.cpu().compareTo(IDLE_CPU) < 0);
+  }
+
+  /** Successive windows of the server's CPU use: each call measures the time since the previous one. */
+  private final class CpuWindows {
+    private long cpuBefore = serverCpuNanos();
+    private long before = System.nanoTime();
+
+    CpuWindow next() {
+      long cpu = serverCpuNanos();
+      long now = System.nanoTime();
+      CpuWindow w = new CpuWindow(Duration.ofNanos(cpu - cpuBefore), now - before >= TimeUnit.SECONDS.toNanos(1));
+      cpuBefore = cpu;
+      before = now;
+      return w;
+    }
+  }
+
+  /** The CPU the server's threads used in a window; {@code whole} when the window lasted a second or more. */
+  private record CpuWindow(Duration cpu, boolean whole) {
+    @Override
+    public String toString() {
+      return whole ? cpu.toMillis() + " ms of CPU in the last second" : "a window shorter than a second";
+    }
   }
 
   private static final Pattern SAMPLE = Pattern.compile("^(\\S+) (\\S+)$", Pattern.MULTILINE);
@@ -349,12 +362,6 @@ class QueryDeadlinesIT {
   }
 
   private static void await(BooleanSupplier condition, String what) {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("timed out waiting for " + what);
-      }
-      LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20));
-    }
+    Poll.until(what, Duration.ofSeconds(60), Duration.ofMillis(20), condition::getAsBoolean, Boolean.TRUE::equals);
   }
 }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.github.luben.zstd.Zstd;
 import io.flarestack.api.google.v1.Profile;
+import io.flarestack.common.testing.Poll;
 import io.flarestack.common.testing.PprofFacts;
 import io.flarestack.common.testing.SharedTestData;
 import io.flarestack.server.testing.Connect;
@@ -14,6 +15,7 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -137,13 +139,7 @@ class WalCrashIT {
   }
 
   private static void awaitLog(ServerProcess server, String text) {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-    while (!server.log().contains(text)) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("the server never logged \"" + text + "\":\n" + server.log());
-      }
-      Thread.onSpinWait();
-    }
+    Poll.until("the server to log \"" + text + "\"", Duration.ofSeconds(60), server::log, log -> log.contains(text));
   }
 
   @Test

@@ -15,7 +15,9 @@ import java.util.Set;
  *     	HTTP server listen port. (default 4040)
  * </pre>
  * One entry per flag, sorted by name; the type word is left out for booleans, and the default
- * is left out when it is the type's zero value. Includes the loader's built-in flags.
+ * is left out when it is the type's zero value. Includes the loader's built-in flags. An option
+ * that has no effect yet says so first ({@link Option#describeHelp()}), as Pyroscope marks its
+ * {@code [experimental]} ones.
  * Stateless and thread-safe.
  */
 public final class ConfigHelp {
@@ -40,7 +42,7 @@ public final class ConfigHelp {
       }
       // Go puts a one-letter flag's usage on the same line; every other usage goes below it.
       entry.append(entry.length() <= 4 ? "\t" : "\n    \t");
-      entry.append(o.help().replace("\n", "\n    \t"));
+      entry.append(o.describeHelp().replace("\n", "\n    \t"));
       String def = defaultText(o);
       if (def != null) {
         entry.append(" (default ").append(def).append(')');

@@ -4,8 +4,10 @@ import static java.util.Objects.requireNonNull;
 
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Loads the configuration with Pyroscope's conventions: option defaults, then the YAML file named
@@ -70,12 +72,16 @@ public final class ConfigLoader {
     }
     String file = (String) flags.getOrDefault(CONFIG_FILE, CONFIG_FILE.defaultValue());
     boolean expandEnv = (Boolean) flags.getOrDefault(CONFIG_EXPAND_ENV, CONFIG_EXPAND_ENV.defaultValue());
+    Map<Option<?>, Object> fromFile = new HashMap<>();
     if (file != null && !file.isEmpty()) {
-      YamlConfigFile.apply(file, expandEnv, env, index, values, problems);
+      YamlConfigFile.apply(file, expandEnv, env, index, fromFile, problems);
     }
+    values.putAll(fromFile);
     values.putAll(flags);
+    Set<Option<?>> set = new HashSet<>(fromFile.keySet());
+    set.addAll(flags.keySet());
 
-    ConfigValues result = new ConfigValues(values);
+    ConfigValues result = new ConfigValues(values, set);
     problems.addAll(validate.apply(result));
     ConfigException.throwIfAny(problems);
     return result;

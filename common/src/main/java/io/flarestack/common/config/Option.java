@@ -19,9 +19,15 @@ import java.util.List;
  * @param help one line of help text
  * @param secret whether the value is a credential: {@code /config} and {@code -help} print it
  *     as {@code ********} when it is not empty
+ * @param noEffectYet null for an option that acts; otherwise why it has no effect yet (e.g. "the
+ *     compactor is not built yet"): the option is accepted, validated and shown, only so that
+ *     Pyroscope configuration loads unchanged, until the component that reads it exists. {@code
+ *     -help}, {@code docs/configuration.md} and the start-up warning all take their words from
+ *     here ({@link #describeHelp()}, {@link #noEffectNote()})
  * @param <T> the value's Java type
  */
-public record Option<T>(String yamlPath, String flag, ValueType<T> type, T defaultValue, String help, boolean secret) {
+public record Option<T>(String yamlPath, String flag, ValueType<T> type, T defaultValue, String help, boolean secret,
+    String noEffectYet) {
   public Option {
     if (yamlPath == null && flag == null) {
       throw new IllegalArgumentException("an option needs a YAML path or a flag");
@@ -35,16 +41,45 @@ public record Option<T>(String yamlPath, String flag, ValueType<T> type, T defau
     }
     requireNonNull(type, "type is null");
     requireNonNull(help, "help is null");
+    if (noEffectYet != null && noEffectYet.isBlank()) {
+      throw new IllegalArgumentException("an option without effect needs the reason why");
+    }
   }
 
-  /** A setting that is not a secret. */
+  /** A setting that is not a secret and acts. */
   public Option(String yamlPath, String flag, ValueType<T> type, T defaultValue, String help) {
-    this(yamlPath, flag, type, defaultValue, help, false);
+    this(yamlPath, flag, type, defaultValue, help, false, null);
   }
 
   /** The same option marked as a credential, e.g. an object-store secret key. */
   public Option<T> asSecret() {
-    return new Option<>(yamlPath, flag, type, defaultValue, help, true);
+    return new Option<>(yamlPath, flag, type, defaultValue, help, true, noEffectYet);
+  }
+
+  /**
+   * The same option marked as accepted for compatibility only: nothing reads its value yet.
+   *
+   * @param reason why it has no effect yet, e.g. "the compactor is not built yet"
+   */
+  public Option<T> withNoEffectYet(String reason) {
+    return new Option<>(yamlPath, flag, type, defaultValue, help, secret, requireNonNull(reason, "reason is null"));
+  }
+
+  /** Whether something reads this option's value (false for {@link #withNoEffectYet compatibility-only} ones). */
+  public boolean hasEffect() {
+    return noEffectYet == null;
+  }
+
+  /**
+   * {@code accepted for compatibility; no effect yet: <reason>}, or null for an option that acts.
+   */
+  public String noEffectNote() {
+    return noEffectYet == null ? null : "accepted for compatibility; no effect yet: " + noEffectYet;
+  }
+
+  /** The help text as {@code -help} and the reference show it: prefixed with the no-effect note when there is one. */
+  public String describeHelp() {
+    return noEffectYet == null ? help : "[" + noEffectNote() + "] " + help;
   }
 
   public static Option<String> string(String yamlPath, String flag, String defaultValue, String help) {

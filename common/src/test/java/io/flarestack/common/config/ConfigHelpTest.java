@@ -58,4 +58,14 @@ class ConfigHelpTest {
         "  -retention.min-free float\n    \tFree disk share.\n    \tSecond line. (default 0.05)\n",
         "  -z string\n    \tSingle letter. (default \"a \\\"quoted\\\" value\")\n");
   }
+
+  @Test
+  void anOptionWithoutEffectSaysSoBeforeItsHelp() {
+    List<Option<?>> options = List.of(Option.string(null, "compactor.data-dir", "./data-compactor",
+        "Directory for temporary files.").withNoEffectYet("the compactor is not built yet"));
+
+    assertThat(ConfigHelp.render(options)).contains("  -compactor.data-dir string\n    \t"
+        + "[accepted for compatibility; no effect yet: the compactor is not built yet] Directory for temporary files."
+        + " (default \"./data-compactor\")\n");
+  }
 }

@@ -322,6 +322,60 @@ class ConfigLoaderTest {
         .hasMessageContaining("server.http-listen-port");
   }
 
+  @Test
+  void remembersWhichOptionsTheFileOrAFlagSetEvenToTheirDefault() throws Exception {
+    Path file = write("""
+        server:
+          http_listen_port: 4040
+        ingester:
+          lifecycler:
+            heartbeat_period:
+        """);
+
+    ConfigValues v = load(List.of("-config.file=" + file, "-validation.max-profile-size-bytes=1MiB"));
+
+    assertThat(v.isSet(HTTP_PORT)).as("set in the file to its default").isTrue();
+    assertThat(v.isSet(MAX_PROFILE_SIZE)).as("set by a flag").isTrue();
+    assertThat(v.isSet(HEARTBEAT)).as("a key without a value keeps the default and sets nothing").isFalse();
+    assertThat(v.isSet(ROW_GROUP_SIZE)).isFalse();
+    assertThat(v.with(ROW_GROUP_SIZE, 1L).isSet(ROW_GROUP_SIZE)).isTrue();
+  }
+
+  @Test
+  void listsTheOptionsThatWereSetButHaveNoEffectYet() throws Exception {
+    Option<String> scratch = Option.string("compactor.data_dir", "compactor.data-dir", "./c", "Scratch directory.")
+        .withNoEffectYet("the compactor is not built yet");
+    Option<Integer> rf = Option.integer("store_gateway.replication_factor", "store-gateway.replication-factor", 1,
+        "Replication.").withNoEffectYet("one store-gateway serves every block");
+    Option<Integer> unset = Option.integer("frontend.workers", "frontend.workers", 5, "Workers.")
+        .withNoEffectYet("no frontend yet");
+    List<Option<?>> options = new ArrayList<>(ALL);
+    options.addAll(List.of(scratch, rf, unset));
+    Path file = write("store_gateway:\n  replication_factor: 1\n");
+
+    ConfigValues v = ConfigLoader.load(options,
+        List.of("-config.file=" + file, "-compactor.data-dir=/scratch", "-server.http-listen-port=1"), Map.of());
+
+    assertThat(v.setWithoutEffect()).containsExactly(scratch, rf);
+    assertThat(ConfigLoader.load(options, List.of(), Map.of()).setWithoutEffect()).isEmpty();
+  }
+
+  @Test
+  void anOptionWithoutEffectCarriesItsReason() {
+    Option<Integer> rf = Option.integer("a.b", "a.b", 1, "Replication.").withNoEffectYet("one instance serves all");
+
+    assertThat(HTTP_PORT.hasEffect()).isTrue();
+    assertThat(HTTP_PORT.noEffectNote()).isNull();
+    assertThat(HTTP_PORT.describeHelp()).isEqualTo("HTTP server listen port.");
+    assertThat(rf.hasEffect()).isFalse();
+    assertThat(rf.noEffectNote()).isEqualTo("accepted for compatibility; no effect yet: one instance serves all");
+    assertThat(rf.describeHelp())
+        .isEqualTo("[accepted for compatibility; no effect yet: one instance serves all] Replication.");
+    assertThat(rf.asSecret().noEffectYet()).isEqualTo("one instance serves all");
+    assertThatThrownBy(() -> Option.integer("a.b", "a.b", 1, "x").withNoEffectYet(" "))
+        .isInstanceOf(IllegalArgumentException.class);
+  }
+
   private Path write(String yaml) throws IOException {
     Path file = Files.createTempFile(dir, "config", ".yaml");
     Files.writeString(file, yaml);

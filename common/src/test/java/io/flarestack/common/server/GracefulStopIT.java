@@ -8,8 +8,8 @@ import io.flarestack.api.querier.v1.SelectSeriesRequest;
 import io.flarestack.api.querier.v1.SelectSeriesResponse;
 import io.flarestack.common.lifecycle.Service;
 import io.flarestack.common.server.http.HttpResponse;
+import io.flarestack.common.testing.Poll;
 import io.grpc.ManagedChannel;
-import java.io.IOException;
 import java.net.ConnectException;
 import java.net.Socket;
 import java.net.http.HttpRequest;
@@ -73,15 +73,13 @@ class GracefulStopIT {
   }
 
   /** Waits until the listener is closed (connections refused), at most 20 s. */
-  private static void awaitRefused(int port) throws IOException {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-    while (System.nanoTime() < deadline) {
+  private static void awaitRefused(int port) {
+    Poll.until("port " + port + " to refuse connections", Duration.ofSeconds(20), () -> {
       try (Socket s = new Socket("127.0.0.1", port)) {
-        Thread.onSpinWait();
+        return "a connection accepted";
       } catch (ConnectException refused) {
-        return;
+        return "refused";
       }
-    }
-    throw new AssertionError("port " + port + " still accepts connections");
+    }, "refused"::equals);
   }
 }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.flarestack.common.io.MemoryBudget;
 import io.flarestack.common.server.http.HttpResponse;
+import io.flarestack.common.testing.Poll;
 import io.flarestack.api.querier.v1.ProfileTypesRequest;
 import io.flarestack.api.querier.v1.ProfileTypesResponse;
 import io.flarestack.api.querier.v1.QuerierServiceGrpc;
@@ -17,7 +18,6 @@ import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -131,10 +131,6 @@ class RequestLimitsIT {
   }
 
   private static void awaitZero(MemoryBudget budget) {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-    while (budget.used() != 0) {
-      assertThat(System.nanoTime()).as("in-flight memory back to 0, still %d", budget.used()).isLessThan(deadline);
-      LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(10));
-    }
+    Poll.until("the in-flight memory to be back to 0 bytes", Duration.ofSeconds(20), budget::used, used -> used == 0);
   }
 }

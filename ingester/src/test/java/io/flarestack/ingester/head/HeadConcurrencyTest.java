@@ -8,12 +8,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.flarestack.api.ingester.v1.FunctionTree;
 import io.flarestack.common.model.Labels;
+import io.flarestack.common.testing.Poll;
 import io.flarestack.common.testing.PprofFacts;
 import io.flarestack.common.testing.TreeFacts;
 import io.flarestack.ingester.query.HeadQuerier;
 import io.flarestack.ingester.testing.Requests;
 import io.flarestack.ingester.testing.TestPprof;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -133,14 +135,8 @@ class HeadConcurrencyTest {
         (2 + 50 + PUSHES + 2 * svc0Writers) + (2 + 50 + PUSHES + 2 * svc1Writers));
   }
 
-  /** Spins (no sleeping) until the counter reaches {@code target}, for at most 30 s. */
+  /** Polls until the counter reaches {@code target}, for at most 30 s. */
   private static void awaitAtLeast(AtomicInteger counter, int target) {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-    while (counter.get() < target) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("readers made no progress: " + counter.get() + " < " + target);
-      }
-      Thread.onSpinWait();
-    }
+    Poll.until("the readers to make " + target + " observations", Duration.ofSeconds(30), counter::get, n -> n >= target);
   }
 }

@@ -16,7 +16,8 @@ import java.util.regex.Pattern;
 /**
  * The real server ({@code io.flarestack.server.Main}) in a child JVM on the run-time classpath
  * (the module's classes plus {@code target/runtime-classpath.txt}: no test or provided jars, so
- * no Hadoop), with ephemeral ports. The ports are read from the start-up log line.
+ * no Hadoop), or the packaged {@code flarestack.jar} ({@link #startJar}), with ephemeral ports.
+ * The ports are read from the start-up log line.
  */
 public final class ServerProcess implements AutoCloseable {
   private static final Pattern STARTED = Pattern.compile("started: targets=.* http=:(\\d+) grpc=:(\\d+)");
@@ -49,11 +50,26 @@ public final class ServerProcess implements AutoCloseable {
   public static ServerProcess start(List<String> jvmOptions, List<String> args, String shellPrefix) throws IOException {
     String classpath = Path.of("target", "classes").toAbsolutePath() + java.io.File.pathSeparator
         + Files.readString(Path.of("target", "runtime-classpath.txt")).trim();
+    return start(List.of("-cp", classpath, "io.flarestack.server.Main"), jvmOptions, args, shellPrefix, null);
+  }
+
+  /**
+   * Starts the built artefact as an operator would, {@code java -jar <jar>}, in
+   * {@code workingDirectory}, and waits until it logs that it started.
+   */
+  public static ServerProcess startJar(Path jar, Path workingDirectory, List<String> args) throws IOException {
+    return start(List.of("-jar", jar.toAbsolutePath().toString()), List.of("-Xmx512m", "-XX:+UseSerialGC"), args,
+        null, workingDirectory);
+  }
+
+  private static ServerProcess start(List<String> main, List<String> jvmOptions, List<String> args, String shellPrefix,
+      Path workingDirectory) throws IOException {
     List<String> java = new ArrayList<>();
     java.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     java.addAll(jvmOptions);
-    java.addAll(List.of("-Djava.net.preferIPv4Stack=true", "-cp", classpath,
-        "io.flarestack.server.Main", "-server.http-listen-port=0", "-server.grpc-listen-port=0"));
+    java.add("-Djava.net.preferIPv4Stack=true");
+    java.addAll(main);
+    java.addAll(List.of("-server.http-listen-port=0", "-server.grpc-listen-port=0"));
     java.addAll(args);
     List<String> command = java;
     if (shellPrefix != null) {
@@ -63,7 +79,11 @@ public final class ServerProcess implements AutoCloseable {
       }
       command = List.of("bash", "-c", sb.toString());
     }
-    Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+    ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+    if (workingDirectory != null) {
+      builder.directory(workingDirectory.toFile());
+    }
+    Process p = builder.start();
     ServerProcess sp = new ServerProcess(p);
     sp.awaitStarted(Duration.ofSeconds(60));
     return sp;
@@ -134,6 +154,7 @@ public final class ServerProcess implements AutoCloseable {
   public boolean isAlive() {
     return process.isAlive();
   }
+
 
   /** The resident set size of the process now (Linux's VmRSS), in bytes. */
   public long rssBytes() throws IOException {

@@ -3,6 +3,7 @@ package io.flarestack.server.testing;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.Message;
 import com.google.protobuf.Parser;
+import io.flarestack.common.testing.Poll;
 import io.flarestack.server.BuildInfo;
 import io.flarestack.server.Flarestack;
 import io.flarestack.server.FlarestackConfig;
@@ -63,19 +64,12 @@ public final class TestServer implements AutoCloseable {
     return new TestServer(app, data);
   }
 
-  /** Polls {@code /ready} until it answers 200, failing after a deadline. */
-  public void awaitReady() throws Exception {
-    long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
-    while (true) {
+  /** Polls {@code /ready} until it answers 200, failing after a deadline with the last answer. */
+  public void awaitReady() {
+    Poll.until("the server to answer 200 on /ready", READY_TIMEOUT, () -> {
       HttpResponse<byte[]> r = get("/ready");
-      if (r.statusCode() == 200) {
-        return;
-      }
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("server not ready after " + READY_TIMEOUT + ": " + text(r));
-      }
-      Thread.onSpinWait();
-    }
+      return r.statusCode() + " " + text(r).strip();
+    }, answer -> answer.startsWith("200 "));
   }
 
   public int httpPort() {
