@@ -9,7 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Named sets of real pprof files from {@code shared/testdata}, as a client uploads them (gzipped
+ * Named sets of real pprof files from {@code testdata/}, as a client uploads them (gzipped
  * or raw, as stored). {@code mixed} is every profile of the testdata that Pyroscope accepts through
  * Push (the README's table), so it spans Go, Java, .NET, Node.js, Python, Ruby and Rust.
  *
