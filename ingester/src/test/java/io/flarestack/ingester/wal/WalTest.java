@@ -30,8 +30,8 @@ class WalTest {
 
   private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
 
-  private static final Profile GO = SharedTestData.pprof("pprof/pkg-pprof/go.cpu.labels.pprof");
-  private static final Profile JAVA = SharedTestData.pprof("pprof/pkg-pprof/profile_java");
+  private static final Profile GO = SharedTestData.pprof("go/cpu.pb.gz");
+  private static final Profile JAVA = SharedTestData.pprof("java/cpu.pb.gz");
 
   private static WalRecord record(int i) {
     Profile p = (i % 2 == 0 ? GO : JAVA).toBuilder().setTimeNanos(1_000_000_000L * (i + 1)).build();

@@ -148,7 +148,7 @@ class PprofMergerTest {
   @Test
   void incompatibleSampleTypesAreRejected() {
     Profile cpu = SharedTestData.pprof(CPU0);
-    Profile two = SharedTestData.pprof("pprof/og-convert-pprof/cpu.pb.gz");
+    Profile two = SharedTestData.pprof("go/cpu-short.pb.gz");
     PprofMerger m = new PprofMerger();
     m.add(cpu);
     assertThatThrownBy(() -> m.add(two))
