@@ -14,8 +14,9 @@
 //	cpu-after.pb.gz  the same program with json replaced by gzip and the other weights shifted,
 //	                 for diffs (functions only on one side)
 //	cpu-short.pb.gz  a short CPU profile with no labels (a few dozen samples)
-//	heap.pb.gz       heap profile (alloc_objects, alloc_space, inuse_objects, inuse_space),
-//	                 with part of the allocations still live
+//	heap.pb.gz       heap profile (alloc_objects, alloc_space, inuse_objects, inuse_space) of
+//	                 allocations reached through a random walk over handler functions (thousands
+//	                 of distinct stacks), part of them still live
 //	heap.pb          the same heap profile, not gzipped
 package main
 
@@ -137,30 +138,90 @@ func cpuProfile(path string, d time.Duration, seed int64, ws []workload) {
 // keep holds the live part of the heap workload, so inuse_* are not zero.
 var keep [][]byte
 
-func allocSmall(n int) []byte  { return make([]byte, 64+n%512) }
-func allocMedium(n int) []byte { return make([]byte, 4096+n%8192) }
-func allocLarge(n int) []byte  { return make([]byte, 256<<10) }
+// The heap workload reaches its allocation sites through a seeded random walk over handler
+// functions, so the profile has thousands of distinct stacks, as a real service's heap has.
+var steps []func(rng *rand.Rand, depth int)
+
+func init() {
+	steps = []func(*rand.Rand, int){parseRequest, decodeBody, lookupCache, queryIndex, mergeResults,
+		buildResponse, encodeBody, writeLog}
+}
+
+func next(rng *rand.Rand, depth int) {
+	if depth == 0 {
+		allocate(rng)
+		return
+	}
+	steps[rng.Intn(len(steps))](rng, depth-1)
+}
+
+//go:noinline
+func parseRequest(rng *rand.Rand, depth int) { next(rng, depth) }
+
+//go:noinline
+func decodeBody(rng *rand.Rand, depth int) { next(rng, depth) }
+
+//go:noinline
+func lookupCache(rng *rand.Rand, depth int) { next(rng, depth) }
+
+//go:noinline
+func queryIndex(rng *rand.Rand, depth int) { next(rng, depth) }
+
+//go:noinline
+func mergeResults(rng *rand.Rand, depth int) { next(rng, depth) }
+
+//go:noinline
+func buildResponse(rng *rand.Rand, depth int) { next(rng, depth) }
+
+//go:noinline
+func encodeBody(rng *rand.Rand, depth int) { next(rng, depth) }
+
+//go:noinline
+func writeLog(rng *rand.Rand, depth int) { next(rng, depth) }
+
+func allocate(rng *rand.Rand) {
+	var b []byte
+	switch rng.Intn(4) {
+	case 0:
+		b = allocSmall(rng.Intn(512))
+	case 1:
+		b = allocMedium(rng.Intn(8192))
+	case 2:
+		b = allocLarge()
+	default:
+		m := allocMap(rng.Intn(64))
+		sink += len(m)
+		return
+	}
+	if rng.Intn(20) == 0 {
+		keep = append(keep, b)
+	}
+	sink += len(b)
+}
+
+//go:noinline
+func allocSmall(n int) []byte { return make([]byte, 64+n) }
+
+//go:noinline
+func allocMedium(n int) []byte { return make([]byte, 4096+n) }
+
+//go:noinline
+func allocLarge() []byte { return make([]byte, 64<<10) }
+
+//go:noinline
+func allocMap(n int) map[string][]int {
+	m := map[string][]int{}
+	for i := 0; i < n; i++ {
+		m[fmt.Sprintf("key-%d", i)] = make([]int, i)
+	}
+	return m
+}
 
 func heapWork() {
+	rng := rand.New(rand.NewSource(3))
 	for i := 0; i < 20000; i++ {
-		b := allocSmall(i)
-		if i%10 == 0 {
-			keep = append(keep, b)
-		}
-		m := allocMedium(i)
-		if i%50 == 0 {
-			keep = append(keep, m)
-		}
-		if i%200 == 0 {
-			keep = append(keep, allocLarge(i))
-		}
-		sink += len(b) + len(m)
+		next(rng, 1+rng.Intn(4))
 	}
-	m := map[string][]int{}
-	for i := 0; i < 5000; i++ {
-		m[fmt.Sprintf("key-%d", i)] = make([]int, i%64)
-	}
-	sink += len(m)
 }
 
 func heapProfile(gzPath, rawPath string) {
@@ -189,7 +250,7 @@ func main() {
 	if err := os.MkdirAll(out, 0o755); err != nil {
 		panic(err)
 	}
-	runtime.MemProfileRate = 16 << 10 // more heap samples than the default 512 KiB
+	runtime.MemProfileRate = 4 << 10 // more heap samples than the default 512 KiB
 	heapWork()
 	runtime.GC() // inuse_* reflect the last completed GC
 	heapProfile(filepath.Join(out, "heap.pb.gz"), filepath.Join(out, "heap.pb"))

@@ -48,8 +48,8 @@ public final class JavaCpuProfile {
     try (Recording r = new Recording()) {
       r.enable("jdk.ExecutionSample").withPeriod(Duration.ofMillis(10));
       r.start();
-      Thread a = new Thread(() -> work(1, Duration.ofSeconds(15)), "worker-1");
-      Thread b = new Thread(() -> work(2, Duration.ofSeconds(15)), "worker-2");
+      Thread a = new Thread(() -> work(1, Duration.ofSeconds(20)), "worker-1");
+      Thread b = new Thread(() -> work(2, Duration.ofSeconds(20)), "worker-2");
       a.start();
       b.start();
       a.join();
@@ -73,6 +73,14 @@ public final class JavaCpuProfile {
     Random rnd = new Random(seed);
     long deadline = System.nanoTime() + d.toNanos();
     while (System.nanoTime() < deadline) {
+      next(rnd, 1 + rnd.nextInt(3));
+    }
+  }
+
+  // The work is reached through a random walk over handler methods, so the profile has many
+  // distinct stacks, as a real service's has.
+  static void next(Random rnd, int depth) {
+    if (depth == 0) {
       switch (rnd.nextInt(5)) {
         case 0 -> sink += regex(rnd);
         case 1 -> sink += files();
@@ -80,7 +88,30 @@ public final class JavaCpuProfile {
         case 3 -> sink += maps(rnd);
         default -> sink += compress(rnd);
       }
+      return;
     }
+    switch (rnd.nextInt(4)) {
+      case 0 -> handleRequest(rnd, depth - 1);
+      case 1 -> authorize(rnd, depth - 1);
+      case 2 -> loadOrders(rnd, depth - 1);
+      default -> renderPage(rnd, depth - 1);
+    }
+  }
+
+  static void handleRequest(Random rnd, int depth) {
+    next(rnd, depth);
+  }
+
+  static void authorize(Random rnd, int depth) {
+    next(rnd, depth);
+  }
+
+  static void loadOrders(Random rnd, int depth) {
+    next(rnd, depth);
+  }
+
+  static void renderPage(Random rnd, int depth) {
+    next(rnd, depth);
   }
 
   static final Pattern LOG = Pattern.compile("(\\w+)=(\"[^\"]*\"|\\S+)\\s*");
