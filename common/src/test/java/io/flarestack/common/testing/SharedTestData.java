@@ -41,11 +41,16 @@ public final class SharedTestData {
   /**
    * A file below the testdata folder.
    *
+   * @throws IllegalArgumentException when the path leads outside the testdata folder
    * @throws IllegalStateException when it does not exist, so that a typo fails loudly
    */
   public static Path path(String relative) {
     requireNonNull(relative, "relative is null");
-    Path p = root().resolve(relative);
+    Path root = root();
+    Path p = root.resolve(relative).normalize();
+    if (!p.startsWith(root)) {
+      throw new IllegalArgumentException("test data path " + relative + " leads outside " + root);
+    }
     if (!Files.isRegularFile(p)) {
       throw new IllegalStateException("missing test data file " + p);
     }
