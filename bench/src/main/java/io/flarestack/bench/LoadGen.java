@@ -16,7 +16,7 @@ import java.util.Set;
 
 /**
  * The fleet load generator and query suite: {@code LoadGen ingest ...} sends a deterministic
- * synthetic fleet (W-S, W-C, W-M) built from the real profiles in {@code shared/testdata};
+ * synthetic fleet (W-S, W-C, W-M) built from the real profiles in {@code testdata/};
  * {@code LoadGen query ...} runs Q1-Q10 and prints latency percentiles. Works against any
  * Flarestack or Pyroscope URL. {@code LoadGen help} lists the options. Exit code 0 when the run
  * finished (failures are reported, not fatal), 2 for bad arguments.

@@ -33,7 +33,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 class DistributorTest {
-  private static final String GO_CPU_LABELS = "pprof/pkg-pprof/go.cpu.labels.pprof";
+  private static final String GO_CPU_LABELS = "go/cpu.pb.gz";
+  private static final String GO_CPU = "go/cpu-short.pb.gz";
   private static final String TENANT = "tenant-a";
 
   private final ManualClock clock = new ManualClock(Instant.parse("2026-11-24T01:00:00Z"));
@@ -184,17 +185,17 @@ class DistributorTest {
   @Test
   void timeZeroBecomesNowAndOutOfWindowIsRejectedWithTheWindow() throws Exception {
     start(Limits.defaults());
-    byte[] zero = PprofFacts.withTime(SharedTestData.bytes("pprof/og-convert-pprof/cpu.pb.gz"), 0);
+    byte[] zero = PprofFacts.withTime(SharedTestData.bytes(GO_CPU), 0);
     distributor.push(TENANT, Pushes.request(cpuLabels(), zero));
     assertThat(writer.profiles()).allSatisfy(p -> assertThat(p.getTimeNanos()).isEqualTo(clock.nanos()));
 
-    byte[] old = PprofFacts.withTime(SharedTestData.bytes("pprof/og-convert-pprof/cpu.pb.gz"), clock.nanos() - Duration.ofHours(2).toNanos());
+    byte[] old = PprofFacts.withTime(SharedTestData.bytes(GO_CPU), clock.nanos() - Duration.ofHours(2).toNanos());
     assertThatThrownBy(() -> distributor.push(TENANT, Pushes.request(cpuLabels(), old)))
         .isInstanceOfSatisfying(FlarestackException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.INVALID_ARGUMENT))
         .hasMessageContaining("outside of ingestion window")
         .hasMessageContaining("profile timestamp: 2026-11-23T23:00:00Z")
         .hasMessageContaining("starts at 2026-11-24T00:00:00Z and ends at 2026-11-24T01:10:00Z");
-    byte[] future = PprofFacts.withTime(SharedTestData.bytes("pprof/og-convert-pprof/cpu.pb.gz"), clock.nanos() + Duration.ofMinutes(11).toNanos());
+    byte[] future = PprofFacts.withTime(SharedTestData.bytes(GO_CPU), clock.nanos() + Duration.ofMinutes(11).toNanos());
     assertThatThrownBy(() -> distributor.push(TENANT, Pushes.request(cpuLabels(), future)))
         .hasMessageContaining("outside of ingestion window").hasMessageContaining("2026-11-24T01:11:00Z");
     assertThat(discarded("not_in_ingestion_window")).isEqualTo(2);
@@ -226,7 +227,7 @@ class DistributorTest {
   @Test
   void truncatedAndGarbageProfilesAreBadRequests() throws Exception {
     start(Limits.defaults());
-    byte[] raw = fresh("pprof/og-convert-pprof/cpu.pb.gz");
+    byte[] raw = fresh(GO_CPU);
     byte[] truncated = Arrays.copyOf(raw, raw.length / 2);
     byte[] gzipTruncated = Arrays.copyOf(SharedTestData.gzip(raw), 200);
     byte[] garbage = new byte[] {(byte) 0xff, (byte) 0xff, (byte) 0xff, 0x01, 0x02, 0x03, 0x04};
@@ -258,7 +259,7 @@ class DistributorTest {
 
   @Test
   void decompressedSizesOfARequestShareTheBodyLimit() throws Exception {
-    byte[] raw = fresh("pprof/og-convert-pprof/cpu.pb.gz");
+    byte[] raw = fresh(GO_CPU);
     Limits d = Limits.defaults();
     start(new Limits(d.ingestionRateMb(), d.ingestionBurstSizeMb(), raw.length + raw.length / 2, d.maxLabelNameLength(),
         d.maxLabelValueLength(), d.maxLabelNamesPerSeries(), d.maxProfileSizeBytes(), d.maxProfileStacktraceSamples(),
@@ -277,7 +278,7 @@ class DistributorTest {
   @Test
   void labelRulesNameTheValueAndTheLimit() throws Exception {
     start(Limits.defaults());
-    byte[] raw = fresh("pprof/og-convert-pprof/cpu.pb.gz");
+    byte[] raw = fresh(GO_CPU);
 
     assertThatThrownBy(() -> distributor.push(TENANT, Pushes.request(Pushes.labels("service_name", "svc"), raw)))
         .isInstanceOfSatisfying(FlarestackException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.INVALID_ARGUMENT))
@@ -316,7 +317,7 @@ class DistributorTest {
     start(Limits.defaults());
     distributor.push(TENANT, Pushes.request(
         Pushes.labels("__name__", "process_cpu", "otel.scope.name", "x", "__session_id__", "0123456789abcdef"),
-        fresh("pprof/og-convert-pprof/cpu.pb.gz")));
+        fresh(GO_CPU)));
 
     assertThat(RecordingWriter.labels(writer.series().get(0))).containsExactlyEntriesOf(new TreeMap<>(
         Map.of("__name__", "process_cpu", "otel.scope.name", "x", "service_name", "unknown_service")));
@@ -335,7 +336,7 @@ class DistributorTest {
   @Test
   void validProfilesOfARequestAreWrittenAndTheCallStillFails() throws Exception {
     start(Limits.defaults());
-    byte[] good = fresh("pprof/og-convert-pprof/cpu.pb.gz");
+    byte[] good = fresh(GO_CPU);
     byte[] bad = new byte[] {0x0a, 0x7f};
 
     assertThatThrownBy(() -> distributor.push(TENANT, Pushes.request(cpuLabels(), good, bad, good)))
@@ -351,7 +352,7 @@ class DistributorTest {
   @Test
   void aRejectedRequestLeavesEarlierWritesAlone() throws Exception {
     start(Limits.defaults());
-    byte[] good = fresh("pprof/og-convert-pprof/cpu.pb.gz");
+    byte[] good = fresh(GO_CPU);
     distributor.push(TENANT, Pushes.request(cpuLabels(), good));
     List<ProfileSeries> before = List.copyOf(writer.series());
 
@@ -374,14 +375,14 @@ class DistributorTest {
   @Test
   void rateLimitIsPerTenantAndRefillsWithTime() throws Exception {
     Limits d = Limits.defaults();
-    // 0.005 MiB/s with a 0.005 MiB (5242 bytes) burst: two ~2.2 KB profiles fit, the third does not
-    start(new Limits(0.005, 0.005, d.ingestionBodyLimitBytes(), d.maxLabelNameLength(), d.maxLabelValueLength(),
+    byte[] raw = fresh(GO_CPU);
+    // A rate and a burst of two and a half profiles: two fit, the third does not
+    double mib = 2.5 * raw.length / (1024 * 1024);
+    start(new Limits(mib, mib, d.ingestionBodyLimitBytes(), d.maxLabelNameLength(), d.maxLabelValueLength(),
         d.maxLabelNamesPerSeries(), d.maxProfileSizeBytes(), d.maxProfileStacktraceSamples(),
         d.maxProfileStacktraceSampleLabels(), d.maxProfileStacktraceDepth(), d.maxProfileSymbolValueLength(),
         d.rejectOlderThan(), d.rejectNewerThan(), d.maxQueryLookback(), d.maxQueryLength(), d.maxFlameGraphNodesDefault(),
         d.maxFlameGraphNodesMax()));
-    byte[] raw = fresh("pprof/og-convert-pprof/cpu.pb.gz");
-    assertThat(raw.length).isBetween(2000, 2500);
     distributor.push(TENANT, Pushes.request(cpuLabels(), raw));
     distributor.push(TENANT, Pushes.request(cpuLabels(), raw));
 
@@ -394,7 +395,7 @@ class DistributorTest {
     assertThat(discarded("rate_limited")).isEqualTo(1);
 
     distributor.push("tenant-b", Pushes.request(cpuLabels(), raw)); // another tenant has its own bucket
-    clock.advance(Duration.ofSeconds(1)); // refills 5242 bytes
+    clock.advance(Duration.ofSeconds(1)); // refills two and a half profiles
     distributor.push(TENANT, Pushes.request(cpuLabels(), raw));
     assertThat(writer.writes()).hasSize(4);
   }
@@ -410,7 +411,7 @@ class DistributorTest {
         }, clock, TestScheduler.INSTANCE, registry);
     distributor.start();
 
-    assertThatThrownBy(() -> distributor.push(TENANT, Pushes.request(cpuLabels(), fresh("pprof/og-convert-pprof/cpu.pb.gz"))))
+    assertThatThrownBy(() -> distributor.push(TENANT, Pushes.request(cpuLabels(), fresh(GO_CPU))))
         .isSameAs(down);
     assertThat(seen).hasSize(1);
     assertThat(seen.get(0)).isNotNull();
@@ -428,7 +429,7 @@ class DistributorTest {
   @Test
   void exportsPyroscopeMetricFamiliesWithHelpAndBuckets() throws Exception {
     start(Limits.defaults());
-    byte[] raw = fresh("pprof/og-convert-pprof/cpu.pb.gz");
+    byte[] raw = fresh(GO_CPU);
     distributor.push(TENANT, Pushes.request(cpuLabels(), SharedTestData.gzip(raw)));
     assertThatThrownBy(() -> distributor.push(TENANT, Pushes.request(cpuLabels(), new byte[] {1, 2, 3})))
         .isInstanceOf(FlarestackException.class);

@@ -28,7 +28,7 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * Every pprof of the shared test data through Push: the written series carry the profile name
+ * Every pprof of the test data through Push: the written series carry the profile name
  * and service, the profile types Pyroscope's ingestion test expects (testdata README), and the
  * same per-type totals and collapsed stacks as the input.
  */
@@ -96,8 +96,15 @@ class DistributorTestdataTest {
         Arguments.of(P + "malformed/no_addr_no_line.pb.gz", "process_cpu", null),
         Arguments.of(P + "gotruncatefix/cpu_go_truncated_1.pb.gz", "process_cpu", GO_CPU),
         Arguments.of(P + "gotruncatefix/cpu_go_truncated_1.pb.gz.fixed", "process_cpu", GO_CPU),
-        Arguments.of("captured/go-1.19-runtime-pprof/cpu-with-labels.pb.gz", "process_cpu", GO_CPU),
-        Arguments.of("captured/go-1.19-runtime-pprof/allocs.pb.gz", "memory", HEAP));
+        // the project's own profiles (testdata/tools) and the Node.js SDK's captured uploads
+        Arguments.of("go/cpu.pb.gz", "process_cpu", GO_CPU),
+        Arguments.of("go/cpu-after.pb.gz", "process_cpu", GO_CPU),
+        Arguments.of("go/cpu-short.pb.gz", "process_cpu", GO_CPU),
+        Arguments.of("go/heap.pb.gz", "memory", HEAP),
+        Arguments.of("go/heap.pb", "memory", HEAP),
+        Arguments.of("java/cpu.pb.gz", "process_cpu", List.of("process_cpu:cpu:nanoseconds:cpu:nanoseconds")),
+        Arguments.of("captured/nodejs-0.6.4/wall-cpu-pprof.body", "wall", null),
+        Arguments.of("captured/nodejs-0.6.4/heap-pprof.body", "memory", null));
   }
 
   @ParameterizedTest(name = "{0}")

@@ -71,7 +71,7 @@ class PushServiceImplTest {
 
   @Test
   void pushesForTheCallersTenant() {
-    byte[] raw = PprofFacts.withTime(SharedTestData.bytes("pprof/og-convert-pprof/cpu.pb.gz"), clock.nanos());
+    byte[] raw = PprofFacts.withTime(SharedTestData.bytes("go/cpu-short.pb.gz"), clock.nanos());
 
     stub("team-a").push(cpu(raw));
 

@@ -76,7 +76,7 @@ class IngesterServiceIT {
 
   @Test
   void tenantsAreIsolated() {
-    Profile java = SharedTestData.pprof("pprof/pkg-pprof/profile_java");
+    Profile java = SharedTestData.pprof("java/cpu.pb.gz");
     client("team-a").push(Requests.push(series(Labels.of("__name__", "process_cpu", "service_name", "java-app"), java)));
     Profile small = TestPprof.cpu().timeMillis(5000).sample(42, "main", "work").build();
     client("team-b").push(Requests.push(series(Labels.of("__name__", "process_cpu", "service_name", "b-app"), small)));

@@ -39,7 +39,7 @@ class BadInputIT {
   void pushGoodData() throws Exception {
     server = TestServer.start();
     now = System.currentTimeMillis();
-    java = PprofFacts.withTime(SharedTestData.pprof("pprof/pkg-pprof/profile_java"), (now - 60_000) * 1_000_000L);
+    java = PprofFacts.withTime(SharedTestData.pprof("java/cpu.pb.gz"), (now - 60_000) * 1_000_000L);
     javaTotal = PprofFacts.total(java, 0);
     HttpResponse<byte[]> r = push(pushRequest("process_cpu", "good", java.toByteArray()));
     assertThat(r.statusCode()).as(TestServer.text(r)).isEqualTo(200);

@@ -47,8 +47,8 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class BlockCutIT {
   private static final String CPU = "process_cpu:cpu:nanoseconds:cpu:nanoseconds";
-  private static final Profile JAVA = SharedTestData.pprof("pprof/pkg-pprof/profile_java");
-  private static final Profile GO = SharedTestData.pprof("pprof/pkg-pprof/go.cpu.labels.pprof");
+  private static final Profile JAVA = SharedTestData.pprof("java/cpu.pb.gz");
+  private static final Profile GO = SharedTestData.pprof("go/cpu.pb.gz");
   private static final Instant T = Instant.parse("2026-11-24T10:00:00Z");
 
   @TempDir

@@ -55,7 +55,7 @@ class HostileRequestsIT {
   private static Connect connect;
   private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
       .connectTimeout(Duration.ofSeconds(5)).build();
-  private static final Profile GO = SharedTestData.pprof("pprof/pkg-pprof/go.cpu.labels.pprof");
+  private static final Profile GO = SharedTestData.pprof("go/cpu.pb.gz");
   private static long start;
 
   @BeforeAll

@@ -82,7 +82,7 @@ class PprofDialectsIT {
   @Test
   void prevProfileIsRefusedAsAnUnsupportedClientVersionAndStoresNothing() throws Exception {
     String app = app();
-    byte[] cpu = SharedTestData.bytes("pprof/og-convert-pprof/cpu.pb.gz");
+    byte[] cpu = SharedTestData.bytes("go/cpu-short.pb.gz");
     HttpResponse<byte[]> r = server.post("/ingest?name=" + app + "&spyName=gospy",
         multipart(Map.of("profile", cpu, "prev_profile", cpu)), "Content-Type", "multipart/form-data; boundary=" + BOUNDARY);
     assertThat(r.statusCode()).isEqualTo(422);
@@ -106,7 +106,7 @@ class PprofDialectsIT {
 
   @Test
   void cumulativeMemoryProfilesAreStoredAsDeltasUnlessDeltaIsFalse() throws Exception {
-    Profile first = PprofFacts.parse(SharedTestData.bytes("captured/go-1.19-runtime-pprof/allocs.pb.gz"));
+    Profile first = PprofFacts.parse(SharedTestData.bytes("go/heap.pb.gz"));
     long now = System.currentTimeMillis() * 1_000_000L;
     first = first.toBuilder().setTimeNanos(now - 20_000_000_000L).build();
     Profile tripled = tripled(first).toBuilder().setTimeNanos(now - 10_000_000_000L).build();
@@ -124,7 +124,7 @@ class PprofDialectsIT {
     assertThat(PprofFacts.collapsed(server.mergeProfile(alloc, sel(cumulative), startMs, endMs), 0))
         .isEqualTo(PprofFacts.scaled(PprofFacts.collapsed(first, 1), 2));
     assertThat(PprofFacts.total(server.mergeProfile("memory:alloc_objects:count:space:bytes", sel(cumulative), startMs, endMs), 0))
-        .isEqualTo(2 * 175_412L);
+        .isEqualTo(2 * PprofFacts.total(first, 0)).isPositive();
     // In-use types are not cumulative: both profiles are stored.
     assertThat(PprofFacts.collapsed(server.mergeProfile(inuse, sel(cumulative), startMs, endMs), 0))
         .isEqualTo(PprofFacts.scaled(PprofFacts.collapsed(first, 3), 4));
@@ -150,8 +150,8 @@ class PprofDialectsIT {
     assertThat(spanTotal(pushed, List.of("a1b2c3d4e5f60718", "00000000000000ef"), range))
         .isEqualTo(sum(withSpan, 1, "span_id", Set.of("00000000000000ef", "a1b2c3d4e5f60718")));
 
-    // Legacy profile_id sample labels (otel-profiling-go), through /ingest: renamed to span_id.
-    byte[] goLabels = SharedTestData.bytes("pprof/pkg-pprof/go.cpu.labels.pprof");
+    // Legacy profile_id sample labels (as otel-profiling-go sets them), through /ingest: renamed to span_id.
+    byte[] goLabels = SharedTestData.bytes("go/cpu.pb.gz");
     Profile legacy = PprofFacts.parse(goLabels);
     String ingested = app();
     assertThat(server.post("/ingest?name=" + ingested + "&format=pprof&spyName=gospy", goLabels).statusCode()).isEqualTo(200);

@@ -65,10 +65,10 @@ class QueryRouteSweepIT {
   void pushData() throws Exception {
     server = TestServer.start();
     now = System.currentTimeMillis();
-    Profile java = PprofFacts.withTime(SharedTestData.pprof("pprof/pkg-pprof/profile_java"), (now - 60_000) * 1_000_000L);
+    Profile java = PprofFacts.withTime(SharedTestData.pprof("java/cpu.pb.gz"), (now - 60_000) * 1_000_000L);
     javaTotal = PprofFacts.total(java, 0);
     push("sweep", java);
-    push("sweep-go", PprofFacts.withTime(SharedTestData.pprof("pprof/pkg-pprof/go.cpu.labels.pprof"), (now - 120_000) * 1_000_000L));
+    push("sweep-go", PprofFacts.withTime(SharedTestData.pprof("go/cpu.pb.gz"), (now - 120_000) * 1_000_000L));
     assertThat(total()).isEqualTo(javaTotal);
   }
 

@@ -34,8 +34,8 @@ import org.junit.jupiter.api.io.TempDir;
  * directory and answers every acknowledged push with exactly its input total.
  */
 class WalCrashIT {
-  private static final Profile GO = SharedTestData.pprof("pprof/pkg-pprof/go.cpu.labels.pprof");
-  private static final Profile JAVA = SharedTestData.pprof("pprof/pkg-pprof/profile_java");
+  private static final Profile GO = SharedTestData.pprof("go/cpu.pb.gz");
+  private static final Profile JAVA = SharedTestData.pprof("java/cpu.pb.gz");
 
   @TempDir
   Path dataDir;

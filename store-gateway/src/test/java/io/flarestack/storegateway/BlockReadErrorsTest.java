@@ -33,7 +33,7 @@ import org.junit.jupiter.api.io.TempDir;
  * network is the one seam faked here: the files are real.
  */
 class BlockReadErrorsTest {
-  private static final Profile JAVA = SharedTestData.pprof("pprof/pkg-pprof/profile_java");
+  private static final Profile JAVA = SharedTestData.pprof("java/cpu.pb.gz");
   private static final String CPU = "process_cpu:cpu:nanoseconds:cpu:nanoseconds";
 
   @TempDir

@@ -39,8 +39,8 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class StoreGatewayTest {
   private static final String CPU = "process_cpu:cpu:nanoseconds:cpu:nanoseconds";
-  private static final Profile JAVA = SharedTestData.pprof("pprof/pkg-pprof/profile_java");
-  private static final Profile GO = SharedTestData.pprof("pprof/pkg-pprof/go.cpu.labels.pprof");
+  private static final Profile JAVA = SharedTestData.pprof("java/cpu.pb.gz");
+  private static final Profile GO = SharedTestData.pprof("go/cpu.pb.gz");
   private static final long T0 = 1_700_000_000_000L;
 
   @TempDir

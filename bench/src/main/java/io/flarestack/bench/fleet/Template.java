@@ -6,7 +6,7 @@ import io.flarestack.api.google.v1.Profile;
 import io.flarestack.common.model.pprof.PprofReader;
 
 /**
- * A real profile from {@code shared/testdata} that the fleet mutates into uploads.
+ * A real profile from {@code testdata/} that the fleet mutates into uploads.
  *
  * @param name short name used in reports ({@code go-cpu}, {@code go-heap}, {@code java-cpu})
  * @param file path below the testdata root

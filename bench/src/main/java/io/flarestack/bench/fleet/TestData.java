@@ -4,34 +4,31 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
- * Finds the shared real profiles ({@code shared/testdata}): the system property
- * {@code flarestack.testdata}, else the environment variable {@code FLARESTACK_TESTDATA}, else the
- * first {@code shared/testdata} found walking up from the working directory (a worktree sits
- * beside {@code shared/}). Stateless.
+ * Finds the repository's real profiles ({@code testdata/} at the repository root, see its README)
+ * from the working directory: the directory itself when it is the repository root (as
+ * {@code bench/run} starts the JVM), else its parent (a module directory, as Maven runs tests).
+ * Nothing outside the checkout is read. Stateless.
  */
 public final class TestData {
   private TestData() {}
 
   /** The testdata root. @throws IllegalStateException when it cannot be found */
   public static Path root() {
-    String prop = System.getProperty("flarestack.testdata");
-    if (prop == null || prop.isEmpty()) {
-      prop = System.getenv("FLARESTACK_TESTDATA");
-    }
-    if (prop != null && !prop.isEmpty()) {
-      return Paths.get(prop);
-    }
-    for (Path p = Paths.get("").toAbsolutePath(); p != null; p = p.getParent()) {
-      Path candidate = p.resolve("shared").resolve("testdata");
-      if (Files.isDirectory(candidate)) {
+    Path cwd = Path.of("").toAbsolutePath();
+    List<Path> tried = new ArrayList<>();
+    for (Path dir : cwd.getParent() == null ? List.of(cwd) : List.of(cwd, cwd.getParent())) {
+      Path candidate = dir.resolve("testdata");
+      if (Files.isRegularFile(candidate.resolve("README.md"))) {
         return candidate;
       }
+      tried.add(candidate);
     }
-    throw new IllegalStateException("shared/testdata not found above " + Paths.get("").toAbsolutePath()
-        + "; set -Dflarestack.testdata=<dir> or FLARESTACK_TESTDATA");
+    throw new IllegalStateException("the repository's testdata folder was not found: tried " + tried
+        + "; run from the repository root (bench/run does) or a module directory");
   }
 
   /** The bytes of a file below the root, as stored (gzipped files stay gzipped). */

@@ -46,7 +46,7 @@ public final class Uploads {
     }
   }
 
-  /** The templates and JFR files from {@code shared/testdata}. */
+  /** The templates and JFR files from {@code testdata/}. */
   public static Uploads fromTestData(Fleet fleet) {
     List<byte[]> files = new ArrayList<>();
     for (String f : JFR_FILES) {

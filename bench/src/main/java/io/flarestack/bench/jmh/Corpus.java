@@ -9,7 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Named sets of real pprof files from {@code shared/testdata}, as a client uploads them (gzipped
+ * Named sets of real pprof files from {@code testdata/}, as a client uploads them (gzipped
  * or raw, as stored). {@code mixed} is every profile of the testdata that Pyroscope accepts through
  * Push (the README's table), so it spans Go, Java, .NET, Node.js, Python, Ruby and Rust.
  *
@@ -30,7 +30,7 @@ public record Corpus(String name, List<String> files, List<byte[]> payloads, lon
       "pprof/og-convert-pprof/cpu.pb.gz", "pprof/og-convert-pprof/cpu-js.pb.gz", "pprof/og-convert-pprof/heap.pb.gz",
       "pprof/og-convert-pprof/heap-js.pprof", "pprof/og-convert-pprof/nodejs-heap.pb.gz",
       "pprof/og-convert-pprof/nodejs-wall.pb.gz", "pprof/og-convert-pprof/dotnet-pprof-211.pb.gz",
-      "captured/go-1.19-runtime-pprof/cpu-with-labels.pb.gz");
+      "go/cpu.pb.gz");
 
   /** {@code go-cpu}, {@code go-heap}, {@code java-cpu} or {@code mixed}. */
   public static Corpus named(String name) {

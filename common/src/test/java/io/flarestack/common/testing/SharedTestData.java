@@ -18,36 +18,39 @@ import java.util.zip.GZIPInputStream;
 import java.util.zip.GZIPOutputStream;
 
 /**
- * The shared real test data ({@code shared/testdata}, see its README) for every module's tests:
- * the folder, its files' bytes and text, and its pprofs parsed straight with protobuf (no
- * Flarestack code in between, so they can serve as independent expectations). Also the gzip
- * helpers the tests need around those files. Stateless and thread-safe.
+ * The repository's test data ({@code testdata/} at the repository root, see its README for where
+ * each file comes from and under which licence) for every module's tests: the folder, its files'
+ * bytes and text, and its pprofs parsed straight with protobuf (no Flarestack code in between, so
+ * they can serve as independent expectations). Also the gzip helpers the tests need around those
+ * files. Nothing outside the repository is read. Stateless and thread-safe.
  */
 public final class SharedTestData {
-  private static final Path ROOT = locate();
-
   private SharedTestData() {}
 
   /**
-   * The testdata folder: the system property {@code flarestack.testdata} or the environment
-   * variable {@code FLARESTACK_TESTDATA} when set, else the first {@code shared/testdata} found
-   * walking up from the working directory (a worktree sits below or beside {@code shared/}), else
-   * {@code /work/shared/testdata}.
+   * The repository's {@code testdata/} folder, found from the working directory: the directory
+   * itself when it is the repository root, else its parent (Maven runs each module's tests in the
+   * module directory, one level below the root).
    *
-   * @throws IllegalStateException when none of these holds the test data
+   * @throws IllegalStateException when neither holds {@code testdata/README.md}
    */
   public static Path root() {
-    return ROOT;
+    return locate();
   }
 
   /**
    * A file below the testdata folder.
    *
+   * @throws IllegalArgumentException when the path leads outside the testdata folder
    * @throws IllegalStateException when it does not exist, so that a typo fails loudly
    */
   public static Path path(String relative) {
     requireNonNull(relative, "relative is null");
-    Path p = ROOT.resolve(relative);
+    Path root = root();
+    Path p = root.resolve(relative).normalize();
+    if (!p.startsWith(root)) {
+      throw new IllegalArgumentException("test data path " + relative + " leads outside " + root);
+    }
     if (!Files.isRegularFile(p)) {
       throw new IllegalStateException("missing test data file " + p);
     }
@@ -99,7 +102,7 @@ public final class SharedTestData {
    * parse the file (invalid UTF-8 in the string table).
    */
   public static List<PprofFile> pprofFiles() {
-    Path dir = ROOT.resolve("pprof");
+    Path dir = root().resolve("pprof");
     try (Stream<Path> files = Files.walk(dir)) {
       List<PprofFile> out = new ArrayList<>();
       for (Path p : files.filter(Files::isRegularFile).filter(p -> !p.toString().endsWith(".json")).sorted().toList()) {
@@ -152,28 +155,16 @@ public final class SharedTestData {
   }
 
   private static Path locate() {
-    String configured = System.getProperty("flarestack.testdata");
-    if (configured == null || configured.isEmpty()) {
-      configured = System.getenv("FLARESTACK_TESTDATA");
-    }
-    if (configured != null && !configured.isEmpty()) {
-      return checked(Path.of(configured));
-    }
-    Path start = Path.of("").toAbsolutePath();
-    for (Path d = start; d != null; d = d.getParent()) {
-      Path candidate = d.resolve("shared").resolve("testdata");
-      if (Files.isDirectory(candidate.resolve("pprof"))) {
+    Path cwd = Path.of("").toAbsolutePath();
+    List<Path> tried = new ArrayList<>();
+    for (Path dir : cwd.getParent() == null ? List.of(cwd) : List.of(cwd, cwd.getParent())) {
+      Path candidate = dir.resolve("testdata");
+      if (Files.isRegularFile(candidate.resolve("README.md"))) {
         return candidate;
       }
+      tried.add(candidate);
     }
-    return checked(Path.of("/work/shared/testdata"));
-  }
-
-  private static Path checked(Path root) {
-    if (!Files.isDirectory(root.resolve("pprof"))) {
-      throw new IllegalStateException("shared test data not found at " + root + " (working directory "
-          + Path.of("").toAbsolutePath() + "); set -Dflarestack.testdata=<dir>");
-    }
-    return root;
+    throw new IllegalStateException("the repository's test data folder was not found: tried " + tried
+        + "; run the tests from the repository root or a module directory (as Maven does)");
   }
 }

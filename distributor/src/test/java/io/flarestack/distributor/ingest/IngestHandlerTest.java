@@ -34,6 +34,7 @@ import org.junit.jupiter.api.Test;
 
 class IngestHandlerTest {
   private static final String O = "pprof/og-convert-pprof/";
+  private static final String GO_CPU = "go/cpu-short.pb.gz";
   private static final String BOUNDARY = "b0undary-42";
   private static final String MULTIPART = "multipart/form-data; boundary=" + BOUNDARY;
 
@@ -214,7 +215,7 @@ class IngestHandlerTest {
 
   @Test
   void multipartPprofFromTheGoSdk() throws Exception {
-    byte[] cpu = SharedTestData.bytes(O + "cpu.pb.gz");
+    byte[] cpu = SharedTestData.bytes(GO_CPU);
     clock.set(Instant.ofEpochSecond(PprofFacts.parse(cpu).getTimeNanos() / 1_000_000_000L + 10));
     start();
     byte[] body = HttpRequests.multipart(BOUNDARY, new Object[] {"profile", "profile.pprof", cpu});
@@ -303,7 +304,7 @@ class IngestHandlerTest {
   @Test
   void prevProfileIsAnUnsupportedClient() throws Exception {
     start();
-    byte[] cpu = SharedTestData.bytes(O + "cpu.pb.gz");
+    byte[] cpu = SharedTestData.bytes(GO_CPU);
     byte[] body = HttpRequests.multipart(BOUNDARY, new Object[] {"profile", "profile.pprof", cpu},
         new Object[] {"prev_profile", "profile.pprof", cpu});
 
@@ -342,7 +343,7 @@ class IngestHandlerTest {
   @Test
   void formatPprofDoesNotUnpackAMultipartBody() throws Exception {
     start();
-    byte[] body = HttpRequests.multipart(BOUNDARY, new Object[] {"profile", "p", SharedTestData.bytes(O + "cpu.pb.gz")});
+    byte[] body = HttpRequests.multipart(BOUNDARY, new Object[] {"profile", "p", SharedTestData.bytes(GO_CPU)});
 
     HttpResponse r = post("name=app&format=pprof", body, "Content-Type", MULTIPART);
 
@@ -489,8 +490,8 @@ class IngestHandlerTest {
     assertThat(folded.status()).isEqualTo(429);
     assertThat(body(folded)).contains("\"code\":\"resource_exhausted\"");
 
-    clock.set(Instant.ofEpochSecond(PprofFacts.parse(SharedTestData.bytes(O + "cpu.pb.gz")).getTimeNanos() / 1_000_000_000L));
-    HttpResponse pprof = post("name=app&format=pprof", SharedTestData.bytes(O + "cpu.pb.gz"));
+    clock.set(Instant.ofEpochSecond(PprofFacts.parse(SharedTestData.bytes(GO_CPU)).getTimeNanos() / 1_000_000_000L));
+    HttpResponse pprof = post("name=app&format=pprof", SharedTestData.bytes(GO_CPU));
     assertThat(pprof.status()).isEqualTo(429);
     assertThat(writer.writes()).isEmpty();
   }

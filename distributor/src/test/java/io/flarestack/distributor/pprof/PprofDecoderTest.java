@@ -9,14 +9,14 @@ import io.flarestack.distributor.DiscardReason;
 import org.junit.jupiter.api.Test;
 
 class PprofDecoderTest {
-  private static final String GZ = "pprof/og-convert-pprof/cpu.pb.gz";
-  private static final String RAW = "pprof/og-convert-pprof/heap.pb";
+  private static final String GZ = "go/cpu-short.pb.gz";
+  private static final String RAW = "go/heap.pb";
 
   @Test
   void gzipIsDetectedByMagicBytesNotByName() {
     byte[] gz = SharedTestData.bytes(GZ);
     byte[] raw = SharedTestData.bytes(RAW);
-    // the .pb.gz name of dotnet-pprof-3 is not gzip, the heap file without an extension is
+    // the .pb.gz name of dotnet-pprof-3 is not gzip
     assertThat(PprofDecoder.decode(SharedTestData.bytes("pprof/og-convert-pprof/dotnet-pprof-3.pb.gz"), 0, Long.MAX_VALUE)
         .profile().getSampleCount()).isEqualTo(579);
     assertThat(PprofDecoder.decode(gz, 0, Long.MAX_VALUE).decompressedSize()).isEqualTo(SharedTestData.gunzipIfNeeded(gz).length);

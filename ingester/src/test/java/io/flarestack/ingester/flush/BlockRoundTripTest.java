@@ -47,9 +47,9 @@ import org.junit.jupiter.params.provider.MethodSource;
  * and metadata as messages), and the totals match the raw inputs.
  */
 class BlockRoundTripTest {
-  private static final Profile JAVA = SharedTestData.pprof("pprof/pkg-pprof/profile_java");
-  private static final Profile GO_CPU = SharedTestData.pprof("pprof/pkg-pprof/go.cpu.labels.pprof");
-  private static final Profile HEAP = SharedTestData.pprof("pprof/pkg-pprof/heap");
+  private static final Profile JAVA = SharedTestData.pprof("java/cpu.pb.gz");
+  private static final Profile GO_CPU = SharedTestData.pprof("go/cpu.pb.gz");
+  private static final Profile HEAP = SharedTestData.pprof("go/heap.pb.gz");
   private static final Profile PYTHON = SharedTestData.pprof("pprof/pkg-pprof/profile_python");
   private static final Profile SPANS = SharedTestData.pprof("pprof/pkg-pprof/single_group_with_optional_span_id.pb.gz");
   private static final Profile RUBY = SharedTestData.pprof("pprof/pkg-pprof/profile_ruby");

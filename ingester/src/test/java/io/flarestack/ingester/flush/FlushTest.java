@@ -43,8 +43,8 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class FlushTest {
   private static final String CPU = "process_cpu:cpu:nanoseconds:cpu:nanoseconds";
-  private static final Profile JAVA = SharedTestData.pprof("pprof/pkg-pprof/profile_java");
-  private static final Profile GO = SharedTestData.pprof("pprof/pkg-pprof/go.cpu.labels.pprof");
+  private static final Profile JAVA = SharedTestData.pprof("java/cpu.pb.gz");
+  private static final Profile GO = SharedTestData.pprof("go/cpu.pb.gz");
   private static final long HOUR = Duration.ofHours(1).toNanos();
   private static final Instant BASE = Instant.ofEpochSecond(10 * 3600);
   private static final long BASE_NANOS = 10 * HOUR;

@@ -49,7 +49,7 @@ import org.junit.jupiter.api.io.TempDir;
  * and a block read that was stopped is not taken for a broken block.
  */
 class QueryCancellationTest {
-  private static final Profile JAVA = SharedTestData.pprof("pprof/pkg-pprof/profile_java");
+  private static final Profile JAVA = SharedTestData.pprof("java/cpu.pb.gz");
   private static final String CPU = "process_cpu:cpu:nanoseconds:cpu:nanoseconds";
   private static final QueryEngine engine = new QueryEngine();
   private static final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();

@@ -27,7 +27,7 @@ class HeadMetricsTest {
 
   @Test
   void exportsPyroscopeHeadMetrics() {
-    Profile go = SharedTestData.pprof("pprof/pkg-pprof/go.cpu.labels.pprof");
+    Profile go = SharedTestData.pprof("go/cpu.pb.gz");
     Labels labels = Labels.of("__name__", "process_cpu", "service_name", "go-app");
     head.append("t1", Requests.push(series(labels, go)));
     head.append("t1", Requests.push(series(labels, go.toBuilder().setTimeNanos(go.getTimeNanos() + 1).build())));
@@ -60,7 +60,7 @@ class HeadMetricsTest {
   @Test
   void closingTheHeadRemovesTenantMeters() {
     head.append("t1", Requests.push(series(Labels.of("__name__", "process_cpu", "service_name", "x"),
-        SharedTestData.pprof("pprof/pkg-pprof/profile_java"))));
+        SharedTestData.pprof("java/cpu.pb.gz"))));
     head.close();
 
     assertThat(registry.scrape()).doesNotContain("tenant=\"t1\"");

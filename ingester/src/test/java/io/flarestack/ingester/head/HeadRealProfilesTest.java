@@ -34,9 +34,9 @@ import org.junit.jupiter.params.provider.MethodSource;
  * series and the pprof agree with sums and collapsed stacks computed straight from the input.
  */
 class HeadRealProfilesTest {
-  private static final Profile JAVA = SharedTestData.pprof("pprof/pkg-pprof/profile_java");
-  private static final Profile GO_CPU = SharedTestData.pprof("pprof/pkg-pprof/go.cpu.labels.pprof");
-  private static final Profile HEAP = SharedTestData.pprof("pprof/pkg-pprof/heap");
+  private static final Profile JAVA = SharedTestData.pprof("java/cpu.pb.gz");
+  private static final Profile GO_CPU = SharedTestData.pprof("go/cpu.pb.gz");
+  private static final Profile HEAP = SharedTestData.pprof("go/heap.pb.gz");
 
   private static final HeadQuerier querier = new HeadQuerier();
   private static TenantHead head;

@@ -33,7 +33,7 @@ class SymbolDedupTest {
 
   @Test
   void pushingTheSameProfileTwiceDoublesTotalsButNotSymbols() {
-    Profile java = SharedTestData.pprof("pprof/pkg-pprof/profile_java");
+    Profile java = SharedTestData.pprof("java/cpu.pb.gz");
     head.append("t", Requests.push(series(labels, java)));
     TenantHead th = head.find("t");
     PartitionView first = th.partitions().iterator().next().view();
@@ -65,7 +65,7 @@ class SymbolDedupTest {
 
   @Test
   void servicesGetSeparatePartitions() {
-    Profile java = SharedTestData.pprof("pprof/pkg-pprof/profile_java");
+    Profile java = SharedTestData.pprof("java/cpu.pb.gz");
     head.append("t", Requests.push(series(labels, java),
         series(Labels.of("__name__", "process_cpu", "service_name", "other-app"), java)));
 

@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Test;
 
 /** The record payload: compressed round trip, the uncompressed format of version 1, damaged frames. */
 class WalRecordTest {
-  private static final Profile HEAP = SharedTestData.pprof("pprof/pkg-pprof/heap");
+  private static final Profile HEAP = SharedTestData.pprof("go/heap.pb.gz");
   private static final PushRequest REQUEST =
       push(series(Labels.of("__name__", "memory", "service_name", "loki"), HEAP));
 

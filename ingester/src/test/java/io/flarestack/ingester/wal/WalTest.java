@@ -30,8 +30,8 @@ class WalTest {
 
   private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
 
-  private static final Profile GO = SharedTestData.pprof("pprof/pkg-pprof/go.cpu.labels.pprof");
-  private static final Profile JAVA = SharedTestData.pprof("pprof/pkg-pprof/profile_java");
+  private static final Profile GO = SharedTestData.pprof("go/cpu.pb.gz");
+  private static final Profile JAVA = SharedTestData.pprof("java/cpu.pb.gz");
 
   private static WalRecord record(int i) {
     Profile p = (i % 2 == 0 ? GO : JAVA).toBuilder().setTimeNanos(1_000_000_000L * (i + 1)).build();
@@ -181,8 +181,8 @@ class WalTest {
 
   @Test
   void unwritableDirectoryFailsTheAppendNamingThePath() throws IOException {
-    long recordBytes = record(0).encode().length;
-    try (Wal wal = started(2 * recordBytes)) {
+    // Two records fill a segment (their framing adds a few bytes more).
+    try (Wal wal = started(record(0).encode().length + record(1).encode().length)) {
       wal.append(record(0)).join();
       wal.append(record(1)).join();
       // The next group needs a new segment, but the directory is gone and a file took its place.

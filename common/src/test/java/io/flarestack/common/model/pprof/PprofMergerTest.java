@@ -32,11 +32,11 @@ class PprofMergerTest {
 
   @ParameterizedTest
   @CsvSource({
-    "pprof/og-convert-pprof/cpu.pb.gz, 0, og-convert-pprof__cpu.pb.gz.0.txt",
-    "pprof/og-convert-pprof/cpu.pb.gz, 1, og-convert-pprof__cpu.pb.gz.1.txt",
-    "pprof/og-convert-pprof/heap-js.pprof, 1, og-convert-pprof__heap-js.pprof.1.txt",
-    "pprof/og-convert-pprof/nodejs-wall.pb.gz, 1, og-convert-pprof__nodejs-wall.pb.gz.1.txt",
-    "pprof/pkg-pprof/go.cpu.labels.pprof, 1, pkg-pprof__go.cpu.labels.pprof.1.txt",
+    "go/cpu-short.pb.gz, 0, go__cpu-short.pb.gz.0.txt",
+    "go/cpu-short.pb.gz, 1, go__cpu-short.pb.gz.1.txt",
+    "go/cpu.pb.gz, 1, go__cpu.pb.gz.1.txt",
+    "captured/nodejs-0.6.4/heap-pprof.body, 1, captured__nodejs-0.6.4__heap-pprof.body.1.txt",
+    "captured/nodejs-0.6.4/wall-cpu-pprof.body, 1, captured__nodejs-0.6.4__wall-cpu-pprof.body.1.txt",
     "expected/jfr-pprof/dump1.jfr.gz.process_cpu_cpu_nanoseconds_cpu_nanoseconds.17241709254077376921.pb.gz, 0,"
         + " expected__jfr-pprof__dump1.process_cpu.all.0.txt"
   })
@@ -148,7 +148,7 @@ class PprofMergerTest {
   @Test
   void incompatibleSampleTypesAreRejected() {
     Profile cpu = SharedTestData.pprof(CPU0);
-    Profile two = SharedTestData.pprof("pprof/og-convert-pprof/cpu.pb.gz");
+    Profile two = SharedTestData.pprof("go/cpu-short.pb.gz");
     PprofMerger m = new PprofMerger();
     m.add(cpu);
     assertThatThrownBy(() -> m.add(two))
