@@ -28,6 +28,10 @@ final class LabelRegex {
   static final long MAX_PROGRAM_SIZE = 100_000;
 
   private static final String METACHARS = "\\.+*?()|[]{}^$";
+  // fastPath's tokens besides literal runs (Strings)
+  private static final Object DOT_STAR = new Object();
+  private static final Object DOT_PLUS = new Object();
+  private static final Object ALT = new Object();
 
   private enum Kind { ANY, NON_EMPTY, SET, PREFIX, SUFFIX, CONTAINS, ENGINE }
 
@@ -124,7 +128,6 @@ final class LabelRegex {
         return null;
       }
     }
-    // Tokens: a String for a literal run, DOT_STAR, DOT_PLUS, or ALT.
     List<Object> tokens = new ArrayList<>();
     StringBuilder lit = new StringBuilder();
     int n = body.length();
@@ -175,10 +178,6 @@ final class LabelRegex {
     flush(lit, tokens);
     return shape(tokens);
   }
-
-  private static final Object DOT_STAR = new Object();
-  private static final Object DOT_PLUS = new Object();
-  private static final Object ALT = new Object();
 
   private static LabelRegex shape(List<Object> tokens) {
     for (int i = tokens.size() - 1; i > 0; i--) {

@@ -17,6 +17,8 @@ import java.util.List;
  */
 public record Selector(String metricName, List<Matcher> matchers) {
   public static final Selector ALL = new Selector(null, List.of());
+  /** The longest selector text accepted, in characters (all of them together for {@link #parseAll}). */
+  public static final int MAX_LENGTH = 65_536;
 
   public Selector {
     matchers = List.copyOf(requireNonNull(matchers, "matchers is null"));
@@ -38,9 +40,6 @@ public record Selector(String metricName, List<Matcher> matchers) {
     all.add(m);
     return new Selector(metricName, all);
   }
-
-  /** The longest selector text accepted, in characters (all of them together for {@link #parseAll}). */
-  public static final int MAX_LENGTH = 65_536;
 
   /**
    * Parses a label selector, as in the {@code label_selector} and {@code matchers} fields of the
