@@ -3,13 +3,13 @@ package io.flarestack.common.model;
 import static java.util.Objects.requireNonNull;
 
 import io.flarestack.common.errors.FlarestackException;
-import java.util.regex.Pattern;
-import java.util.regex.PatternSyntaxException;
 
 /**
  * One Prometheus label matcher. A missing label matches as the empty string, so
  * {@code k!="v"} selects series without {@code k} and {@code k=""} selects only those.
- * Regular expressions are fully anchored. Immutable and thread-safe.
+ * Regular expressions use RE2 syntax, as in Prometheus and Pyroscope, are fully anchored, let
+ * {@code .} match newlines, and match in time linear in the value (see {@link LabelRegex}).
+ * Immutable and thread-safe.
  */
 public final class Matcher {
   /** The four Prometheus operators. */
@@ -33,28 +33,21 @@ public final class Matcher {
   private final String name;
   private final Type type;
   private final String value;
-  private final Pattern pattern;
+  private final LabelRegex regex; // REGEX and NOT_REGEX only
 
   private Matcher(String name, Type type, String value) {
     this.name = requireNonNull(name, "name is null");
     this.type = requireNonNull(type, "type is null");
     this.value = requireNonNull(value, "value is null");
-    if (type == Type.REGEX || type == Type.NOT_REGEX) {
-      try {
-        this.pattern = Pattern.compile(value, Pattern.DOTALL);
-      } catch (PatternSyntaxException e) {
-        throw FlarestackException.invalidArgument(
-            "invalid regular expression %s for label %s: %s", quote(value), name, e.getDescription());
-      }
-    } else {
-      this.pattern = null;
-    }
+    this.regex = type == Type.REGEX || type == Type.NOT_REGEX ? LabelRegex.compile(name, value) : null;
   }
 
   /**
    * Creates a matcher.
    *
-   * @throws FlarestackException invalid_argument when a regular expression does not compile
+   * @throws FlarestackException invalid_argument when a regular expression is not valid RE2
+   *     syntax or exceeds the limits of {@link LabelRegex}; the message names the pattern, the
+   *     label and the reason
    */
   public static Matcher of(String name, Type type, String value) {
     return new Matcher(name, type, value);
@@ -81,8 +74,8 @@ public final class Matcher {
     return switch (type) {
       case EQUAL -> value.equals(labelValue);
       case NOT_EQUAL -> !value.equals(labelValue);
-      case REGEX -> pattern.matcher(labelValue).matches();
-      case NOT_REGEX -> !pattern.matcher(labelValue).matches();
+      case REGEX -> regex.matches(labelValue);
+      case NOT_REGEX -> !regex.matches(labelValue);
     };
   }
 
@@ -109,6 +102,18 @@ public final class Matcher {
   public String toString() {
     String n = LabelNames.isLegacyName(name) ? name : quote(name);
     return n + type.operator + quote(value);
+  }
+
+  /** Longer text is cut to this many characters in error messages. */
+  private static final int MESSAGE_TEXT_LIMIT = 200;
+
+  /** {@link #quote}, cut after {@value #MESSAGE_TEXT_LIMIT} characters (with the full length) for messages. */
+  static String abbreviate(String s) {
+    if (s.length() <= MESSAGE_TEXT_LIMIT) {
+      return quote(s);
+    }
+    int cut = Character.isHighSurrogate(s.charAt(MESSAGE_TEXT_LIMIT - 1)) ? MESSAGE_TEXT_LIMIT - 1 : MESSAGE_TEXT_LIMIT;
+    return quote(s.substring(0, cut)) + "... (" + s.length() + " characters)";
   }
 
   static String quote(String s) {

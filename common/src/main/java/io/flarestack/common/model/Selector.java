@@ -8,7 +8,8 @@ import java.util.List;
 
 /**
  * A parsed Prometheus series selector such as {@code {service_name="api", env!~"dev|test"}}
- * or, in the legacy render query, {@code process_cpu:cpu:nanoseconds:cpu:nanoseconds{service_name="x"}}.
+ * or, in the legacy render query, {@code process_cpu:cpu:nanoseconds:cpu:nanoseconds{service_name="x"}}
+ * (see {@link #parse} and {@link #parseWithMetricName}).
  * Matchers inside one selector are AND-ed. {@code {}} selects everything. Immutable.
  *
  * @param metricName the text before the braces, or null when there is none
@@ -16,6 +17,8 @@ import java.util.List;
  */
 public record Selector(String metricName, List<Matcher> matchers) {
   public static final Selector ALL = new Selector(null, List.of());
+  /** The longest selector text accepted, in characters (all of them together for {@link #parseAll}). */
+  public static final int MAX_LENGTH = 65_536;
 
   public Selector {
     matchers = List.copyOf(requireNonNull(matchers, "matchers is null"));
@@ -39,24 +42,65 @@ public record Selector(String metricName, List<Matcher> matchers) {
   }
 
   /**
-   * Parses Prometheus selector syntax: an optional metric name (letters, digits, {@code _} and
-   * {@code :}), then optionally braces with comma-separated matchers; label names may be quoted;
-   * strings use double quotes, single quotes or backticks with Go escapes.
+   * Parses a label selector, as in the {@code label_selector} and {@code matchers} fields of the
+   * Querier API: braces holding comma-separated matchers, {@code {}} for everything. Label names
+   * may be quoted; strings use double quotes, single quotes or backticks with Go escapes.
    *
-   * @throws FlarestackException invalid_argument naming the selector and the position of the error
+   * <p>A bare word or a name before the braces is refused: Prometheus would read {@code word} as
+   * {@code {__name__="word"}}, but no client of this API sends one, and accepting it silently
+   * selected every series.
+   *
+   * @throws FlarestackException invalid_argument naming the selector and the position of the
+   *     error, or the limit ({@link #MAX_LENGTH}, or one of a regular expression's)
    */
   public static Selector parse(String text) {
     requireNonNull(text, "text is null");
-    return new Parser(text).parse();
+    checkLength(text);
+    return new Parser(text, false).parse();
   }
 
-  /** Parses each selector; an empty list or only {@code {}} entries means "everything". */
+  /**
+   * Parses a selector that may start with a metric name (letters, digits, {@code _}, {@code :},
+   * and {@code .} or {@code -} after the first character), as the legacy render query
+   * {@code process_cpu:cpu:nanoseconds:cpu:nanoseconds{service_name="x"}}, where it holds the
+   * profile type; the braces may then be left out. Otherwise as {@link #parse}.
+   *
+   * @throws FlarestackException invalid_argument as {@link #parse}
+   */
+  public static Selector parseWithMetricName(String text) {
+    requireNonNull(text, "text is null");
+    checkLength(text);
+    return new Parser(text, true).parse();
+  }
+
+  /**
+   * Parses each label selector ({@link #parse}); an empty list or only {@code {}} entries means
+   * "everything".
+   *
+   * @throws FlarestackException invalid_argument as {@link #parse}, or when the selectors together
+   *     are longer than {@link #MAX_LENGTH}
+   */
   public static List<Selector> parseAll(List<String> texts) {
+    long total = 0;
+    for (String t : texts) {
+      total += t.length();
+    }
+    if (total > MAX_LENGTH) {
+      throw FlarestackException.invalidArgument("the %d label selectors are %d characters long together, over the "
+          + "limit of %d characters", texts.size(), total, MAX_LENGTH);
+    }
     List<Selector> out = new ArrayList<>(texts.size());
     for (String t : texts) {
       out.add(parse(t));
     }
     return out;
+  }
+
+  private static void checkLength(String text) {
+    if (text.length() > MAX_LENGTH) {
+      throw FlarestackException.invalidArgument("invalid selector %s: it is %d characters long, over the limit of %d "
+          + "characters", Matcher.abbreviate(text), text.length(), MAX_LENGTH);
+    }
   }
 
   @Override
@@ -77,10 +121,12 @@ public record Selector(String metricName, List<Matcher> matchers) {
 
   private static final class Parser {
     private final String s;
+    private final boolean metricName;
     private int pos;
 
-    Parser(String s) {
+    Parser(String s, boolean metricName) {
       this.s = s;
+      this.metricName = metricName;
     }
 
     Selector parse() {
@@ -89,6 +135,16 @@ public record Selector(String metricName, List<Matcher> matchers) {
         throw error("empty selector");
       }
       String metric = null;
+      if (s.charAt(pos) != '{' && !metricName) {
+        int end = pos;
+        while (end < s.length() && isMetricChar(s.charAt(end), end == pos)) {
+          end++;
+        }
+        String word = end > pos ? s.substring(pos, end) : "...";
+        String label = word.indexOf(':') >= 0 ? LabelNames.PROFILE_TYPE : "__name__";
+        throw error("a label selector is a list of matchers in braces, such as {service_name=\"api\"}, with no name "
+            + "before them (to select by that name write {" + label + "=" + Matcher.abbreviate(word) + "})");
+      }
       if (s.charAt(pos) != '{') {
         int start = pos;
         while (pos < s.length() && isMetricChar(s.charAt(pos), pos == start)) {
@@ -165,7 +221,7 @@ public record Selector(String metricName, List<Matcher> matchers) {
       try {
         return Matcher.of(name, type, value);
       } catch (FlarestackException e) {
-        throw FlarestackException.invalidArgument("invalid selector %s: %s", Matcher.quote(s), e.getMessage());
+        throw FlarestackException.invalidArgument("invalid selector %s: %s", Matcher.abbreviate(s), e.getMessage());
       }
     }
 
@@ -237,7 +293,7 @@ public record Selector(String metricName, List<Matcher> matchers) {
 
     private FlarestackException error(String what) {
       return FlarestackException.invalidArgument(
-          "invalid selector %s: %s at position %d", Matcher.quote(s), what, pos);
+          "invalid selector %s: %s at position %d", Matcher.abbreviate(s), what, pos);
     }
 
     private static String describe(char c) {

@@ -51,11 +51,60 @@ class SelectorTest {
   }
 
   @Test
-  void metricNameBeforeBracesIsKeptSeparately() {
-    Selector s = Selector.parse("process_cpu:cpu:nanoseconds:cpu:nanoseconds{service_name=\"x\"}");
+  void metricNameBeforeBracesIsKeptSeparatelyInTheLegacyForm() {
+    Selector s = Selector.parseWithMetricName("process_cpu:cpu:nanoseconds:cpu:nanoseconds{service_name=\"x\"}");
     assertThat(s.metricName()).isEqualTo("process_cpu:cpu:nanoseconds:cpu:nanoseconds");
     assertThat(s.matchers()).containsExactly(Matcher.equal("service_name", "x"));
-    assertThat(Selector.parse("memory:alloc_objects:count::").metricName()).isEqualTo("memory:alloc_objects:count::");
+    assertThat(Selector.parseWithMetricName("memory:alloc_objects:count::").metricName())
+        .isEqualTo("memory:alloc_objects:count::");
+    assertThat(Selector.parseWithMetricName("{a=\"1\"}")).isEqualTo(Selector.parse("{a=\"1\"}"));
+  }
+
+  /**
+   * Item 8 of the attack report: a bare word used to select every series. Prometheus (and so
+   * Pyroscope's querier) would read it as {__name__="word"}; we refuse it instead, because no
+   * client of the label selector fields sends one: Grafana's Pyroscope datasource substitutes
+   * {} for an empty query and otherwise sends the query editor's braces, the Profiles Drilldown
+   * app builds {service_name="..."} selectors, and this project's UI sends braces only (its
+   * ui/src/state/selector.ts refuses anything else). The legacy render query keeps its
+   * profile-type prefix (parseWithMetricName).
+   */
+  @Test
+  void labelSelectorsNeedBraces() {
+    for (String bare : List.of("nosuchthing", " nosuchthing ", "process_cpu", "process_cpu{}", "foo{a=\"b\"}",
+        "process_cpu:cpu:nanoseconds:cpu:nanoseconds{service_name=\"x\"}")) {
+      assertThatThrownBy(() -> Selector.parse(bare))
+          .as(bare)
+          .isInstanceOfSatisfying(FlarestackException.class, e -> {
+            assertThat(e.code()).isEqualTo(ErrorCode.INVALID_ARGUMENT);
+            assertThat(e.getMessage()).contains("invalid selector " + Matcher.quote(bare), "in braces");
+          });
+      assertThatThrownBy(() -> Selector.parseAll(List.of("{}", bare))).isInstanceOf(FlarestackException.class);
+    }
+    assertThatThrownBy(() -> Selector.parse("nosuchthing")).hasMessageContaining("{__name__=\"nosuchthing\"}");
+    assertThatThrownBy(() -> Selector.parse("memory:alloc_space:bytes:space:bytes"))
+        .hasMessageContaining("{__profile_type__=\"memory:alloc_space:bytes:space:bytes\"}");
+  }
+
+  @Test
+  void overLongSelectorsAreRefusedQuicklyNamingTheLimit() {
+    String mib = "{a=~\"" + "x|".repeat(1 << 19) + "\"}"; // 1 MiB
+    assertThatThrownBy(() -> Selector.parse(mib))
+        .isInstanceOfSatisfying(FlarestackException.class, e -> {
+          assertThat(e.code()).isEqualTo(ErrorCode.INVALID_ARGUMENT);
+          assertThat(e.getMessage()).contains((mib.length()) + " characters long", "limit of 65536")
+              .hasSizeLessThan(600);
+        });
+    String half = "{a=\"" + "x".repeat(40_000) + "\"}";
+    assertThat(Selector.parse(half).matchers()).hasSize(1);
+    assertThatThrownBy(() -> Selector.parseAll(List.of(half, half)))
+        .isInstanceOfSatisfying(FlarestackException.class, e ->
+            assertThat(e.getMessage()).contains("2 label selectors", "limit of 65536"));
+    // A long selector with a bad regex: the message quotes both in part only.
+    String bad = "{a=\"" + "x".repeat(30_000) + "\", b=~\"(" + "y".repeat(10_000) + "\"}";
+    assertThatThrownBy(() -> Selector.parse(bad))
+        .isInstanceOfSatisfying(FlarestackException.class, e ->
+            assertThat(e.getMessage()).contains("RE2 syntax", "label b", "characters)").hasSizeLessThan(1_500));
   }
 
   @Test

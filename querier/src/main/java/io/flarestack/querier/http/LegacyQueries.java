@@ -90,7 +90,7 @@ final class LegacyQueries {
       if (text == null || text.isBlank()) {
         throw FlarestackException.invalidArgument("%s is required", name);
       }
-      Selector s = Selector.parse(text);
+      Selector s = Selector.parseWithMetricName(text);
       if (s.metricName() == null) {
         throw FlarestackException.invalidArgument("%s %s has no profile type before its braces", name, text);
       }
