@@ -37,7 +37,7 @@ final class LegacyQueries {
 
   /** Runs {@code call} as the request's tenant (so the in-process call carries X-Scope-OrgID). */
   <T> T asTenant(HttpRequest request, Callable<T> call) throws Exception {
-    String tenant = Tenant.resolve(multitenancyEnabled, request.header(Tenant.HEADER));
+    String tenant = Tenant.resolve(multitenancyEnabled, request);
     return Context.current().withValue(Tenant.CONTEXT_KEY, tenant).call(call);
   }
 
