@@ -7,6 +7,7 @@ import io.flarestack.common.server.connect.RpcRoutes;
 import io.flarestack.common.server.grpc.ConnectionCountingFilter;
 import io.flarestack.common.server.grpc.GrpcMetricsInterceptor;
 import io.flarestack.common.server.grpc.SendSizeLimitInterceptor;
+import io.flarestack.common.server.grpc.UnparsableRequests;
 import io.flarestack.common.server.http.Dispatcher;
 import io.flarestack.common.server.http.HttpHandler;
 import io.flarestack.common.server.http.RouteHandler;
@@ -185,7 +186,7 @@ public final class Server extends AbstractService {
         .workerEventLoopGroup(ioLoops)
         .channelType(NioServerSocketChannel.class)
         .executor(grpcExecutor)
-        .fallbackHandlerRegistry(registry)
+        .fallbackHandlerRegistry(new UnparsableRequests(registry)) // undecodable requests: 400, not UNKNOWN
         .intercept(new SendSizeLimitInterceptor(config.grpcMaxSendMsgSize()))
         .intercept(grpcMetrics) // added last, so it runs first and sees every outcome
         .maxInboundMessageSize(config.grpcMaxRecvMsgSize())

@@ -210,8 +210,9 @@ public final class IngestHandler implements HttpHandler {
     byte[] body = request.body();
     Map<String, Long> stacks = switch (format) {
       case LINES -> CollapsedStacks.parseLines(body);
-      case TRIE -> BinaryStacks.parseTrie(body, body.length);
-      case TREE -> BinaryStacks.parseTree(body, l.maxProfileSymbolValueLength(), l.maxProfileStacktraceSamples());
+      case TRIE -> BinaryStacks.parseTrie(body, body.length, stackBytes(l));
+      case TREE -> BinaryStacks.parseTree(body, l.maxProfileSymbolValueLength(), l.maxProfileStacktraceSamples(),
+          stackBytes(l));
       default -> CollapsedStacks.parseFolded(body);
     };
     return PushRequest.newBuilder()
@@ -263,6 +264,11 @@ public final class IngestHandler implements HttpHandler {
     addNameLabels(labels, nameLabels);
     addNameLabels(labels, extraLabels);
     return series(labels, profile.toByteArray());
+  }
+
+  // The expanded stacks of a trie or tree count like the body a client could have sent as text.
+  private static long stackBytes(Limits l) {
+    return l.ingestionBodyLimitBytes() > 0 ? l.ingestionBodyLimitBytes() : Long.MAX_VALUE;
   }
 
   // A profile rejected on the pprof paths is 422 (Pyroscope); limits and server errors keep theirs.

@@ -34,7 +34,7 @@ public final class LabelValidator {
     for (int i = 1; i < sorted.size(); i++) {
       if (sorted.get(i).getName().equals(sorted.get(i - 1).getName())) {
         throw DiscardException.invalid(DiscardReason.DUPLICATE_LABEL_NAMES,
-            "profile with labels '%s' has duplicate label name: '%s'", format(sorted), sorted.get(i).getName());
+            "profile with labels '%s' has duplicate label name: '%s'", preview(format(sorted)), preview(sorted.get(i).getName()));
       }
     }
     Labels.Builder b = Labels.builder();
@@ -59,14 +59,14 @@ public final class LabelValidator {
     int max = limits.maxLabelNamesPerSeries();
     if (max > 0 && labels.size() > max) {
       throw DiscardException.invalid(DiscardReason.MAX_LABEL_NAMES_PER_SERIES,
-          "profile series '%s' has %d label names; limit %d (%s)", labels, labels.size(), max,
+          "profile series '%s' has %d label names; limit %d (%s)", preview(labels.toString()), labels.size(), max,
           Limits.MAX_LABEL_NAMES_PER_SERIES.describe());
     }
     String name = labels.get(LabelNames.METRIC_NAME);
     if (name == null || name.isEmpty()) {
       throw DiscardException.invalid(DiscardReason.INVALID_LABELS,
           "invalid labels '%s' with error: invalid metric name: the label %s is missing or empty",
-          labels, LabelNames.METRIC_NAME);
+          preview(labels.toString()), LabelNames.METRIC_NAME);
     }
     if (!isValidMetricName(name)) {
       throw DiscardException.invalid(DiscardReason.INVALID_LABELS,
@@ -76,7 +76,7 @@ public final class LabelValidator {
     String service = labels.get(LabelNames.SERVICE_NAME);
     if (service == null || service.isEmpty()) {
       throw DiscardException.invalid(DiscardReason.MISSING_LABELS,
-          "invalid labels '%s' with error: service name is not provided", labels);
+          "invalid labels '%s' with error: service name is not provided", preview(labels.toString()));
     }
     int maxName = limits.maxLabelNameLength();
     int maxValue = limits.maxLabelValueLength();
@@ -98,11 +98,12 @@ public final class LabelValidator {
       if (!isValidName(n)) {
         throw DiscardException.invalid(DiscardReason.INVALID_LABELS,
             "invalid labels '%s' with error: invalid label name '%s' (names are made of letters, digits, '_' and '.',"
-                + " and do not start with a digit)", labels, n);
+                + " and do not start with a digit)", preview(labels.toString()), preview(n));
       }
       if (!isValidUtf16(v)) {
         throw DiscardException.invalid(DiscardReason.INVALID_LABELS,
-            "invalid labels '%s' with error: invalid label value '%s' (not valid UTF-8)", labels, v);
+            "invalid labels '%s' with error: invalid label value '%s' (not valid UTF-8)", preview(labels.toString()),
+            preview(v));
       }
       int control = controlCharacter(v);
       if (control >= 0) {
@@ -205,8 +206,10 @@ public final class LabelValidator {
     return true;
   }
 
+  // Messages stay short whatever the labels hold: they travel in gRPC trailers, whose size is
+  // limited, and in logs.
   private static String preview(String s) {
-    return s.length() <= 120 ? s : s.substring(0, 120) + "...";
+    return s.length() <= 120 ? s : s.substring(0, 120) + "... (" + s.length() + " characters)";
   }
 
   private static String format(List<LabelPair> pairs) {
