@@ -95,7 +95,8 @@ public final class Ingester extends AbstractService {
    * to queries.
    *
    * @throws FlarestackException unavailable when the ingester is not running or the log cannot
-   *     be written (resource_exhausted when the disk is full), the message naming the file;
+   *     be written (resource_exhausted when the disk is full), the message naming the reason but
+   *     no server path;
    *     invalid_argument or resource_exhausted from the head's validation
    */
   public void push(String tenant, PushRequest request) {

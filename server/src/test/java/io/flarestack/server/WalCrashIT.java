@@ -143,7 +143,7 @@ class WalCrashIT {
   }
 
   @Test
-  void fullDiskRejectsPushesWithThePathAndKeepsWhatWasAcknowledged(@TempDir Path libDir) throws Exception {
+  void fullDiskRejectsPushesWithoutShowingThePathAndKeepsWhatWasAcknowledged(@TempDir Path libDir) throws Exception {
     long base = System.currentTimeMillis() * 1_000_000L - 60_000_000_000L;
     List<Long> acknowledged = new ArrayList<>();
     List<String> errors = new ArrayList<>();
@@ -166,7 +166,10 @@ class WalCrashIT {
       server.kill();
     }
     assertThat(errors).isNotEmpty();
-    assertThat(errors).allSatisfy(m -> assertThat(m).contains(dataDir.resolve("wal").toString()).contains("File too large"));
+    // The client learns the reason, not where the server keeps its files (D10; the path is logged).
+    assertThat(errors).allSatisfy(m -> assertThat(m)
+        .contains("write-ahead log: the write failed (File too large); the push was not stored, retry later")
+        .doesNotContain(dataDir.toString()).doesNotContain(".wal"));
     assertThat(acknowledged).isNotEmpty();
 
     try (ServerProcess server = ServerProcess.start(args())) {

@@ -112,6 +112,11 @@ public record Option<T>(String yamlPath, String flag, ValueType<T> type, T defau
     return new Option<>(yamlPath, flag, ValueTypes.BYTES, defaultValue, help);
   }
 
+  /** A size held in bytes whose plain number means MiB, for Pyroscope's {@code *_mb} options. */
+  public static Option<Long> mebibytes(String yamlPath, String flag, long defaultBytes, String help) {
+    return new Option<>(yamlPath, flag, ValueTypes.MEBIBYTES, defaultBytes, help);
+  }
+
   /** A list: a YAML sequence, or a comma-separated flag or YAML string. */
   public static Option<List<String>> stringList(String yamlPath, String flag, List<String> defaultValue, String help) {
     return new Option<>(yamlPath, flag, ValueTypes.STRING_LIST, defaultValue, help);

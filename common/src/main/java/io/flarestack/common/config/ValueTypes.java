@@ -155,6 +155,44 @@ public final class ValueTypes {
     }
   };
 
+  /**
+   * A size whose plain number means MiB, as Pyroscope's {@code *_mb} options are read
+   * ({@code -distributor.ingestion-body-limit-mb=16} is 16 MiB); a number with a unit is a byte size
+   * as in {@link #BYTES}. The value is held in bytes.
+   */
+  public static final ValueType<Long> MEBIBYTES = new ValueType<>() {
+    @Override
+    public String name() {
+      return "MiB";
+    }
+
+    @Override
+    public Long parse(String text) {
+      String s = text.trim();
+      if (!s.isEmpty() && s.chars().allMatch(c -> Character.isDigit(c) || c == '.')) {
+        try {
+          return Math.round(Double.parseDouble(s) * MIB);
+        } catch (NumberFormatException e) {
+          throw new IllegalArgumentException("expected a size in MiB such as 256 or 0.5, or with a unit such as 4MiB, got "
+              + quote(text));
+        }
+      }
+      return parseBytes(text);
+    }
+
+    @Override
+    public Object toYaml(Long value) {
+      return value % MIB == 0 ? (Object) (value / MIB) : (Object) ((double) value / MIB);
+    }
+
+    @Override
+    public String helpName() {
+      return "float";
+    }
+  };
+
+  private static final long MIB = 1024 * 1024;
+
   public static final ValueType<List<String>> STRING_LIST = new ValueType<>() {
     @Override
     public String name() {

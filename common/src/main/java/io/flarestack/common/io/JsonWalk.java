@@ -65,6 +65,12 @@ final class JsonWalk {
 
   /** The estimate for {@code body}, or a value above {@code stopAbove} once it passes it. */
   long estimate(byte[] body, long stopAbove, ProtoGuard.Counter counter) {
+    // Jackson decodes UTF-8 leniently in places (overlong forms); the body must be strictly valid.
+    int bad = Utf8.invalidAt(body);
+    if (bad >= 0) {
+      throw invalid(String.format("the body is not valid UTF-8: byte 0x%02x at offset %d does not decode",
+          body[bad] & 0xff, bad));
+    }
     Run run = new Run(counter, stopAbove);
     run.cost = 2L * body.length + guard.messageCost(guard.root());
     try (JsonParser p = factory.createParser(body)) {

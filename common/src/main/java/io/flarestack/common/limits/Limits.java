@@ -33,7 +33,7 @@ public record Limits(
       "distributor.ingestion-rate-limit-mb", 4, "Per-tenant ingestion rate limit in MB/s of decompressed profiles.");
   public static final Option<Double> INGESTION_BURST_SIZE_MB = Option.doubleValue("limits.ingestion_burst_size_mb",
       "distributor.ingestion-burst-size-mb", 2, "Per-tenant ingestion burst size in MB.");
-  public static final Option<Long> INGESTION_BODY_LIMIT = Option.bytes("limits.ingestion_body_limit_mb",
+  public static final Option<Long> INGESTION_BODY_LIMIT = Option.mebibytes("limits.ingestion_body_limit_mb",
       "distributor.ingestion-body-limit-mb", 256L << 20, "Maximum size of one push request body.");
   public static final Option<Integer> MAX_LABEL_NAME_LENGTH = Option.integer("limits.max_label_name_length",
       "validation.max-length-label-name", 1024, "Maximum length of a label name.");

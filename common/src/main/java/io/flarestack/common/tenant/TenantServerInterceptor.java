@@ -10,8 +10,9 @@ import io.grpc.ServerInterceptor;
 import io.grpc.Status;
 
 /**
- * Resolves the tenant of every incoming gRPC call (from {@code x-scope-orgid}) into
- * {@link Tenant#CONTEXT_KEY}, or rejects the call with UNAUTHENTICATED. Health checks and
+ * Resolves the tenant of every incoming gRPC call (from every {@code x-scope-orgid} entry) into
+ * {@link Tenant#CONTEXT_KEY}, or rejects the call with UNAUTHENTICATED (no or invalid tenant) or
+ * INVALID_ARGUMENT (different tenants named), see {@link Tenant#resolve(boolean, Iterable)}. Health checks and
  * server reflection need no tenant. Thread-safe.
  */
 public final class TenantServerInterceptor implements ServerInterceptor {
@@ -30,7 +31,7 @@ public final class TenantServerInterceptor implements ServerInterceptor {
     }
     String tenant;
     try {
-      tenant = Tenant.resolve(multitenancyEnabled, headers.get(Tenant.METADATA_KEY));
+      tenant = Tenant.resolve(multitenancyEnabled, headers);
     } catch (FlarestackException e) {
       call.close(Status.fromCode(e.code().grpcCode()).withDescription(e.getMessage()), new Metadata());
       return new ServerCall.Listener<>() {};

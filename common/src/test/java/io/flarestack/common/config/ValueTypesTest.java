@@ -25,6 +25,19 @@ class ValueTypesTest {
   }
 
   @Test
+  void megabyteOptionsReadAPlainNumberAsMibAsPyroscopeDoes() {
+    assertThat(ValueTypes.MEBIBYTES.parse("16")).isEqualTo(16L << 20);
+    assertThat(ValueTypes.MEBIBYTES.parse("0.5")).isEqualTo(512L << 10);
+    assertThat(ValueTypes.MEBIBYTES.parse("64KiB")).isEqualTo(64L << 10);
+    assertThat(ValueTypes.MEBIBYTES.parse("256MB")).isEqualTo(256_000_000L);
+    assertThat(ValueTypes.MEBIBYTES.toYaml(256L << 20)).isEqualTo(256L);
+    assertThat(ValueTypes.MEBIBYTES.toYaml(512L << 10)).isEqualTo(0.5);
+    for (String bad : List.of("", "1..2", "ten")) {
+      assertThatThrownBy(() -> ValueTypes.MEBIBYTES.parse(bad)).as(bad).isInstanceOf(IllegalArgumentException.class);
+    }
+  }
+
+  @Test
   void formatsLikeGo() {
     assertThat(ValueTypes.formatDuration(Duration.ofHours(1))).isEqualTo("1h0m0s");
     assertThat(ValueTypes.formatDuration(Duration.ofSeconds(15))).isEqualTo("15s");

@@ -1,6 +1,7 @@
 package io.flarestack.distributor.ingest;
 
 import io.flarestack.common.errors.FlarestackException;
+import io.flarestack.common.limits.Limits;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
@@ -27,7 +28,10 @@ import java.util.function.IntConsumer;
  *       contributes the stack of frame names from below the root down to it.
  * </ul>
  *
- * Both must hold exactly one root and nothing after it. Stateless.
+ * Both must hold exactly one root and nothing after it. Both formats share prefixes, so a small
+ * body can stand for a great many stack bytes (a chain of n nodes with values is n stacks of
+ * lengths 1..n): the stacks read are bounded by {@code maxStackBytes} in total, the same bound
+ * as the body a client could have sent them in as text. Stateless.
  */
 public final class BinaryStacks {
   private BinaryStacks() {}
@@ -36,11 +40,13 @@ public final class BinaryStacks {
    * Reads a trie body.
    *
    * @param maxKeyLength the longest stack, in bytes
-   * @throws FlarestackException invalid_argument naming what is malformed and where
+   * @param maxStackBytes the most bytes all stacks read may add up to
+   * @throws FlarestackException invalid_argument naming what is malformed and where, or the limit
    */
-  public static Map<String, Long> parseTrie(byte[] body, int maxKeyLength) {
+  public static Map<String, Long> parseTrie(byte[] body, int maxKeyLength, long maxStackBytes) {
     Uvarints in = new Uvarints(body, "trie");
     Map<String, Long> stacks = new LinkedHashMap<>();
+    Budget budget = new Budget("trie", maxStackBytes);
     KeyBytes key = new KeyBytes();
     Deque<long[]> open = new ArrayDeque<>(); // {children left, key length before the node}
     boolean rootDone = false;
@@ -59,6 +65,7 @@ public final class BinaryStacks {
       }
       key.append(body, nameAt, nameLen);
       if (value > 0) {
+        budget.spend(key.length);
         add(stacks, utf8(Arrays.copyOf(key.bytes, key.length), in, nodeAt), value);
       }
       if (children > 0) {
@@ -79,11 +86,13 @@ public final class BinaryStacks {
    *
    * @param maxNameLength the longest frame name, in bytes
    * @param maxChildren the most children one node may have
-   * @throws FlarestackException invalid_argument naming what is malformed and where
+   * @param maxStackBytes the most bytes (characters) all stacks read may add up to
+   * @throws FlarestackException invalid_argument naming what is malformed and where, or the limit
    */
-  public static Map<String, Long> parseTree(byte[] body, int maxNameLength, int maxChildren) {
+  public static Map<String, Long> parseTree(byte[] body, int maxNameLength, int maxChildren, long maxStackBytes) {
     Uvarints in = new Uvarints(body, "tree");
     Map<String, Long> stacks = new LinkedHashMap<>();
+    Budget budget = new Budget("tree", maxStackBytes);
     StringBuilder stack = new StringBuilder();
     Deque<long[]> open = new ArrayDeque<>(); // {children left, stack length before the node}
     boolean root = true;
@@ -105,6 +114,7 @@ public final class BinaryStacks {
       if (!root) {
         stack.append(before == 0 ? "" : ";").append(name);
         if (self > 0) {
+          budget.spend(stack.length());
           add(stacks, stack.toString(), self);
         }
       }
@@ -133,6 +143,27 @@ public final class BinaryStacks {
       truncateTo.accept((int) top[1]);
     }
     return true;
+  }
+
+  /** The stack bytes a body may still expand to. */
+  private static final class Budget {
+    private final String format;
+    private final long limit;
+    private long spent;
+
+    Budget(String format, long limit) {
+      this.format = format;
+      this.limit = limit;
+    }
+
+    void spend(long bytes) {
+      spent += bytes;
+      if (spent > limit) {
+        throw FlarestackException.invalidArgument(
+            "malformed %s body: its stacks add up to more than %d bytes, the limit for an upload (%s)", format, limit,
+            Limits.INGESTION_BODY_LIMIT.describe());
+      }
+    }
   }
 
   /** The bytes of the current trie key. */

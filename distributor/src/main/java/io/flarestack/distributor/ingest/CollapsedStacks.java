@@ -12,7 +12,8 @@ import java.util.Map;
 /**
  * The legacy text upload formats, as stacks with counts (identical stacks summed, first-seen
  * order): "folded" (also "collapsed", "groups") has lines {@code root;frame;leaf <count>}, where
- * the last space separates an integer count and lines without a space are skipped; "lines" has
+ * the last space separates an integer count (empty lines are skipped; a line without a count is
+ * refused, where Pyroscope skips it); "lines" has
  * one stack per line, each counting 1. Stateless.
  */
 public final class CollapsedStacks {
@@ -21,8 +22,8 @@ public final class CollapsedStacks {
   /**
    * Parses a folded body.
    *
-   * @throws FlarestackException invalid_argument when the body is not UTF-8 or a count is not a
-   *     non-negative integer (the message names the line)
+   * @throws FlarestackException invalid_argument when the body is not UTF-8, or a non-empty line
+   *     has no count or a count that is not a non-negative integer (the message names the line)
    */
   public static Map<String, Long> parseFolded(byte[] body) {
     String text = utf8(body);
@@ -35,9 +36,16 @@ public final class CollapsedStacks {
       lineNo++;
       String line = text.substring(pos, end > pos && text.charAt(end - 1) == '\r' ? end - 1 : end);
       pos = end + 1;
+      if (line.isEmpty()) {
+        continue;
+      }
       int space = line.lastIndexOf(' ');
       if (space < 0) {
-        continue;
+        // Pyroscope skips such lines; a stack without its count is a broken upload, not a sample
+        // to drop silently (real agents always write counts).
+        throw FlarestackException.invalidArgument(
+            "line %d: \"%s\" has no count (expected \"frame;frame;leaf <count>\", the count after the last space)",
+            lineNo, preview(line));
       }
       String stack = line.substring(0, space);
       String count = line.substring(space + 1);

@@ -8,12 +8,10 @@ import io.flarestack.api.push.v1.PushRequest;
 import io.flarestack.api.push.v1.RawProfileSeries;
 import io.flarestack.api.push.v1.RawSample;
 import io.flarestack.api.types.v1.LabelPair;
-import io.flarestack.common.errors.ErrorCode;
 import io.flarestack.common.errors.FlarestackException;
 import io.flarestack.common.limits.Limits;
 import io.flarestack.common.limits.TenantLimits;
 import io.flarestack.common.model.LabelNames;
-import io.flarestack.common.model.time.AtTime;
 import io.flarestack.common.server.http.HttpHandler;
 import io.flarestack.common.server.http.HttpRequest;
 import io.flarestack.common.server.http.HttpResponse;
@@ -36,7 +34,8 @@ import java.util.UUID;
  *
  * <p>Formats, first match wins: {@code trie}/{@code tree} (also by Content-Type
  * {@code binary/octet-stream+trie|+tree}), {@code lines}, {@code jfr}, {@code pprof} (the whole
- * body, raw or gzip; a multipart body is not unpacked), {@code speedscope}, then a
+ * body, raw or gzip; with a multipart Content-Type the body must be the pprof form below, where
+ * Pyroscope would fail to read the form as one pprof), {@code speedscope}, then a
  * {@code multipart/form-data} body is a pprof form (file parts {@code profile},
  * {@code sample_type_config}; {@code prev_profile} is refused, see {@link PprofUploads}), and anything
  * else is folded text; any other unknown {@code format} value answers 400. {@code jfr} goes to
@@ -44,8 +43,13 @@ import java.util.UUID;
  * counts, typed by the app name's last dot-separated part ({@link LegacyProfileType}), scaled by
  * {@code sampleRate} ({@link TextProfiles}).
  *
- * <p>Statuses: 200 with an empty body on success; 400 for a bad {@code name}; 401 without a
- * tenant when multitenancy is on; 413 for a body over the ingestion body limit; on the pprof
+ * <p>The parameters are read strictly: {@link AppName} for {@code name}, {@link IngestParams} for
+ * {@code from}, {@code until} and {@code sampleRate}.
+ *
+ * <p>Statuses: 200 with an empty body on success; 400 for a bad {@code name}, {@code from},
+ * {@code until}, {@code sampleRate} or {@code format}; with multitenancy on, 400 for tenant
+ * headers naming different tenants and 401 without a tenant
+ * ({@link Tenant#resolve(boolean, Iterable)}); 413 for a body over the ingestion body limit; on the pprof
  * paths a rejected profile (conversion or validation) is 422, as in Pyroscope; on the text paths
  * errors keep the status of their code (400, 429, ...). A rate limit is 429 on every path and an
  * ingester failure keeps its 5xx so that agents retry. Thread-safe.
@@ -87,16 +91,22 @@ public final class IngestHandler implements HttpHandler {
   public HttpResponse handle(HttpRequest request) {
     String tenant;
     try {
-      tenant = Tenant.resolve(multitenancyEnabled, request.header(Tenant.HEADER));
+      tenant = Tenant.resolve(multitenancyEnabled, request);
     } catch (FlarestackException e) {
       return HttpResponse.error(e);
     }
     Limits l = limits.forTenant(tenant);
     AppName name;
     Format format;
+    IngestParams.Range range;
+    long sampleRate;
+    Instant now = clock.instant();
+    long nowNanos = now.getEpochSecond() * 1_000_000_000L + now.getNano();
     try {
       name = AppName.parse(request.param("name"));
       format = format(request.param("format"), request.header("Content-Type"));
+      range = IngestParams.range(request.param("from"), request.param("until"), nowNanos);
+      sampleRate = IngestParams.sampleRate(request.param("sampleRate"));
     } catch (FlarestackException e) {
       return HttpResponse.error(e);
     }
@@ -109,21 +119,19 @@ public final class IngestHandler implements HttpHandler {
           "request body too large: %d bytes, the limit is %d (%s)", request.body().length, limit,
           Limits.INGESTION_BODY_LIMIT.describe()));
     }
-    Instant now = clock.instant();
-    long nowNanos = now.getEpochSecond() * 1_000_000_000L + now.getNano();
-    long from = AtTime.parseNanos(request.param("from"), nowNanos);
-    long until = AtTime.parseNanos(request.param("until"), nowNanos);
+    long from = range.fromNanos();
+    long until = range.untilNanos();
     String spy = request.param("spyName");
     spy = spy == null || spy.isEmpty() ? "unknown" : spy;
     if (format == Format.JFR) {
-      return jfr.ingest(tenant, request, name, spy, from, until, sampleRate(request.param("sampleRate")), l);
+      return jfr.ingest(tenant, request, name, spy, from, until, sampleRate, l);
     }
     try {
       PushRequest push = format.pprof()
           ? pprofRequest(request, format, name, spy, from, l)
           : format == Format.SPEEDSCOPE
-              ? speedscopeRequest(request, name, spy, from, until)
-              : textRequest(request, format, name, spy, from, until, l);
+              ? speedscopeRequest(request, name, spy, from, until, sampleRate)
+              : textRequest(request, format, name, spy, from, until, sampleRate, l);
       distributor.push(tenant, push);
     } catch (FlarestackException e) {
       return HttpResponse.error(format.pprof() ? pprofStatus(e) : e.httpStatus(), e);
@@ -151,7 +159,9 @@ public final class IngestHandler implements HttpHandler {
       return Format.JFR;
     }
     if (f.equals("pprof")) {
-      return Format.PPROF;
+      // Pyroscope would read a multipart body as one pprof and fail; unpacking the form is what
+      // such a client means, and a body that is not the announced form is then refused.
+      return Multipart.isMultipart(contentType) ? Format.PPROF_MULTIPART : Format.PPROF;
     }
     if (f.equals("speedscope")) {
       return Format.SPEEDSCOPE;
@@ -201,17 +211,17 @@ public final class IngestHandler implements HttpHandler {
   }
 
   private static PushRequest textRequest(HttpRequest request, Format format, AppName name, String spy, long from,
-      long until, Limits l) {
+      long until, long rate, Limits l) {
     byte[] body = request.body();
     request.memory().reserve(TEXT_DECODE_FACTOR * body.length, "decoding the " + format.name().toLowerCase(Locale.ROOT)
         + " body");
     Map<String, Long> stacks = switch (format) {
       case LINES -> CollapsedStacks.parseLines(body);
-      case TRIE -> BinaryStacks.parseTrie(body, body.length);
-      case TREE -> BinaryStacks.parseTree(body, l.maxProfileSymbolValueLength(), l.maxProfileStacktraceSamples());
+      case TRIE -> BinaryStacks.parseTrie(body, body.length, stackBytes(l));
+      case TREE -> BinaryStacks.parseTree(body, l.maxProfileSymbolValueLength(), l.maxProfileStacktraceSamples(),
+          stackBytes(l));
       default -> CollapsedStacks.parseFolded(body);
     };
-    long rate = sampleRate(request.param("sampleRate"));
     return PushRequest.newBuilder()
         .addSeries(textSeries(name, name.name(), spy, stacks, rate, from, until, Map.of()))
         .build();
@@ -219,10 +229,10 @@ public final class IngestHandler implements HttpHandler {
 
   // One series per (merged) speedscope profile, labelled profile_name; with several profiles the
   // app name gets the unit as its last part, which then picks the profile type (Pyroscope).
-  private static PushRequest speedscopeRequest(HttpRequest request, AppName name, String spy, long from, long until) {
+  private static PushRequest speedscopeRequest(HttpRequest request, AppName name, String spy, long from, long until,
+      long rate) {
     request.memory().reserve(TEXT_DECODE_FACTOR * request.body().length, "decoding the speedscope body");
     List<Speedscope.Profile> profiles = Speedscope.parse(request.body());
-    long rate = sampleRate(request.param("sampleRate"));
     PushRequest.Builder push = PushRequest.newBuilder();
     for (Speedscope.Profile p : profiles) {
       String app = profiles.size() > 1 ? name.name() + "." + p.unit() : name.name();
@@ -264,17 +274,9 @@ public final class IngestHandler implements HttpHandler {
     return series(labels, profile.toByteArray());
   }
 
-  // Pyroscope reads sampleRate leniently: anything that is not a non-negative integer means 100.
-  static long sampleRate(String text) {
-    if (text == null || text.isEmpty()) {
-      return 100;
-    }
-    try {
-      long v = Long.parseLong(text);
-      return v < 0 ? 100 : v;
-    } catch (NumberFormatException e) {
-      return 100;
-    }
+  // The expanded stacks of a trie or tree count like the body a client could have sent as text.
+  private static long stackBytes(Limits l) {
+    return l.ingestionBodyLimitBytes() > 0 ? l.ingestionBodyLimitBytes() : Long.MAX_VALUE;
   }
 
   // A profile rejected on the pprof paths is 422 (Pyroscope); limits and server errors keep theirs.

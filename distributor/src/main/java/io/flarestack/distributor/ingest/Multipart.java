@@ -87,14 +87,23 @@ public final class Multipart {
     }
   }
 
-  /** The first part named {@code name} that carries a file name, or null. */
+  /**
+   * The part named {@code name} that carries a file name, or null.
+   *
+   * @throws FlarestackException invalid_argument when several do: which one the client meant is
+   *     not for the server to guess
+   */
   public static Part file(List<Part> parts, String name) {
+    Part found = null;
     for (Part p : parts) {
       if (p.name().equals(name) && p.filename() != null) {
-        return p;
+        if (found != null) {
+          throw invalid("the form has more than one file part named \"%s\"; send one", name);
+        }
+        found = p;
       }
     }
-    return null;
+    return found;
   }
 
   private static int readHeaders(byte[] body, int pos, String[] disposition) {

@@ -19,12 +19,15 @@ import io.opentelemetry.proto.collector.profiles.v1development.ExportProfilesSer
 import io.opentelemetry.proto.collector.profiles.v1development.ExportProfilesServiceResponse;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.util.Locale;
 import java.util.Set;
 
 /**
  * OTLP/HTTP profiles, {@code POST /v1development/profiles}. The Content-Type must be exactly
  * {@code application/x-protobuf}, {@code application/protobuf} or {@code application/json}
- * (protobuf JSON); {@code Content-Encoding: gzip} is decoded, bounded by the ingestion body limit.
+ * (protobuf JSON, which must be valid UTF-8 and one JSON value, see {@link ProtoGuard#checkJson});
+ * {@code Content-Encoding: gzip} is decoded, bounded by the ingestion body limit, and any other
+ * encoding than gzip or identity is refused with 415 (a missing Content-Type too).
  *
  * <p>Success is 200 with a binary {@code ExportProfilesServiceResponse} (also for JSON requests,
  * as Pyroscope answers). Errors are plain text, as OTLP exporters log them: 400 for a body that
@@ -56,11 +59,11 @@ public final class OtlpHttpHandler implements HttpHandler {
   @Override
   public HttpResponse handle(HttpRequest request) {
     try {
-      String tenant = Tenant.resolve(multitenancyEnabled, request.header(Tenant.HEADER));
+      String tenant = Tenant.resolve(multitenancyEnabled, request);
       String contentType = request.header("Content-Type");
       boolean json = JSON.equals(contentType);
-      if (!json && !PROTOBUF.contains(contentType)) {
-        return HttpResponse.text(415, "Unsupported Content-Type: " + (contentType == null ? "(none)" : contentType)
+      if (contentType == null || (!json && !PROTOBUF.contains(contentType))) {
+        return HttpResponse.text(415, "Unsupported Content-Type: " + (contentType == null ? "(none)" : preview(contentType))
             + "; use application/x-protobuf, application/protobuf or application/json");
       }
       long limit = limits.forTenant(tenant).ingestionBodyLimitBytes();
@@ -69,11 +72,14 @@ public final class OtlpHttpHandler implements HttpHandler {
         return tooLarge(body.length, limit);
       }
       String encoding = request.header("Content-Encoding");
-      if (encoding != null && encoding.equalsIgnoreCase("gzip")) {
+      String coding = encoding == null ? "" : encoding.strip().toLowerCase(Locale.ROOT);
+      if (coding.equals("gzip")) {
         body = gunzip(body, limit, request.memory());
         if (body == null) {
           return tooLarge(-1, limit);
         }
+      } else if (!coding.isEmpty() && !coding.equals("identity")) {
+        return HttpResponse.text(415, "Unsupported Content-Encoding: " + preview(encoding) + "; use gzip or none");
       }
       ingest.export(tenant, parse(body, json, request.memory()));
       return HttpResponse.ok("application/x-protobuf", OK);
@@ -103,7 +109,7 @@ public final class OtlpHttpHandler implements HttpHandler {
         return b.build();
       }
       return ExportProfilesServiceRequest.parseFrom(body);
-    } catch (InvalidProtocolBufferException e) {
+    } catch (InvalidProtocolBufferException | RuntimeException e) { // the JSON parser reports some errors unchecked
       throw FlarestackException.invalidArgument("Failed to parse %s request (%d bytes): %s",
           json ? "JSON" : "protobuf", body.length, e.getMessage());
     }
@@ -116,6 +122,10 @@ public final class OtlpHttpHandler implements HttpHandler {
       throw FlarestackException.invalidArgument("Failed to read request body: the body is not valid gzip (%s)",
           e.getMessage());
     }
+  }
+
+  private static String preview(String s) {
+    return s.length() <= 100 ? s : s.substring(0, 100) + "...";
   }
 
   private static HttpResponse tooLarge(long size, long limit) {

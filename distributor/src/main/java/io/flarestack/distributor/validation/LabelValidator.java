@@ -14,7 +14,9 @@ import java.util.List;
  * Series label rules (Pyroscope's {@code ValidateLabels} with label-name sanitisation disabled,
  * its default): at most {@code max_label_names_per_series} names, a non-empty {@code __name__},
  * a non-empty {@code service_name}, names and values within their byte limits, names made of
- * {@code [a-zA-Z0-9_.]} not starting with a digit, valid UTF-8, no duplicate names. A limit of 0
+ * {@code [a-zA-Z0-9_.]} not starting with a digit, a {@code __name__} made of
+ * {@code [a-zA-Z0-9_]} ({@link #isValidMetricName}), values in valid UTF-8 without control
+ * characters other than tab ({@link #controlCharacter}), no duplicate names. A limit of 0
  * disables that check. Stateless and thread-safe.
  */
 public final class LabelValidator {
@@ -32,7 +34,7 @@ public final class LabelValidator {
     for (int i = 1; i < sorted.size(); i++) {
       if (sorted.get(i).getName().equals(sorted.get(i - 1).getName())) {
         throw DiscardException.invalid(DiscardReason.DUPLICATE_LABEL_NAMES,
-            "profile with labels '%s' has duplicate label name: '%s'", format(sorted), sorted.get(i).getName());
+            "profile with labels '%s' has duplicate label name: '%s'", preview(format(sorted)), preview(sorted.get(i).getName()));
       }
     }
     Labels.Builder b = Labels.builder();
@@ -57,19 +59,24 @@ public final class LabelValidator {
     int max = limits.maxLabelNamesPerSeries();
     if (max > 0 && labels.size() > max) {
       throw DiscardException.invalid(DiscardReason.MAX_LABEL_NAMES_PER_SERIES,
-          "profile series '%s' has %d label names; limit %d (%s)", labels, labels.size(), max,
+          "profile series '%s' has %d label names; limit %d (%s)", preview(labels.toString()), labels.size(), max,
           Limits.MAX_LABEL_NAMES_PER_SERIES.describe());
     }
     String name = labels.get(LabelNames.METRIC_NAME);
     if (name == null || name.isEmpty()) {
       throw DiscardException.invalid(DiscardReason.INVALID_LABELS,
           "invalid labels '%s' with error: invalid metric name: the label %s is missing or empty",
-          labels, LabelNames.METRIC_NAME);
+          preview(labels.toString()), LabelNames.METRIC_NAME);
+    }
+    if (!isValidMetricName(name)) {
+      throw DiscardException.invalid(DiscardReason.INVALID_LABELS,
+          "invalid labels '%s' with error: invalid metric name '%s' (the %s label is made of letters, digits and '_',"
+              + " and does not start with a digit)", preview(labels.toString()), preview(name), LabelNames.METRIC_NAME);
     }
     String service = labels.get(LabelNames.SERVICE_NAME);
     if (service == null || service.isEmpty()) {
       throw DiscardException.invalid(DiscardReason.MISSING_LABELS,
-          "invalid labels '%s' with error: service name is not provided", labels);
+          "invalid labels '%s' with error: service name is not provided", preview(labels.toString()));
     }
     int maxName = limits.maxLabelNameLength();
     int maxValue = limits.maxLabelValueLength();
@@ -91,11 +98,19 @@ public final class LabelValidator {
       if (!isValidName(n)) {
         throw DiscardException.invalid(DiscardReason.INVALID_LABELS,
             "invalid labels '%s' with error: invalid label name '%s' (names are made of letters, digits, '_' and '.',"
-                + " and do not start with a digit)", labels, n);
+                + " and do not start with a digit)", preview(labels.toString()), preview(n));
       }
       if (!isValidUtf16(v)) {
         throw DiscardException.invalid(DiscardReason.INVALID_LABELS,
-            "invalid labels '%s' with error: invalid label value '%s' (not valid UTF-8)", labels, v);
+            "invalid labels '%s' with error: invalid label value '%s' (not valid UTF-8)", preview(labels.toString()),
+            preview(v));
+      }
+      int control = controlCharacter(v);
+      if (control >= 0) {
+        throw DiscardException.invalid(DiscardReason.INVALID_LABELS,
+            "invalid labels '%s' with error: the value of label %s contains the control character U+%04X at index %d"
+                + " (only tab is allowed)", preview(labels.toString().replaceAll("\\p{Cc}", "?")), n,
+            (int) v.charAt(control), control);
       }
     }
   }
@@ -118,6 +133,42 @@ public final class LabelValidator {
       }
     }
     return true;
+  }
+
+  /**
+   * Whether {@code name} is accepted as the {@code __name__} (profile) name: Prometheus' legacy
+   * metric name rule {@code [a-zA-Z_][a-zA-Z0-9_]*}, which Pyroscope applies, without the colon
+   * Prometheus also allows: the name is the first part of the {@code :}-separated profile type id,
+   * so a colon would make the stored profile type unreadable.
+   */
+  public static boolean isValidMetricName(String name) {
+    if (name.isEmpty()) {
+      return false;
+    }
+    for (int i = 0; i < name.length(); i++) {
+      char c = name.charAt(i);
+      boolean ok = c == '_' || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (i > 0 && c >= '0' && c <= '9');
+      if (!ok) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /**
+   * The index of the first C0 control character other than tab in {@code value}, or -1.
+   * Pyroscope accepts any valid UTF-8; a NUL, line break or escape in a label value only breaks
+   * selectors, logs and displays, and no agent sends one, while tabs do occur in values copied
+   * from text, so tab stays allowed.
+   */
+  static int controlCharacter(String value) {
+    for (int i = 0; i < value.length(); i++) {
+      char c = value.charAt(i);
+      if (c < 0x20 && c != '\t') {
+        return i;
+      }
+    }
+    return -1;
   }
 
   /** The UTF-8 encoded length of {@code s}, without encoding it. */
@@ -155,8 +206,10 @@ public final class LabelValidator {
     return true;
   }
 
+  // Messages stay short whatever the labels hold: they travel in gRPC trailers, whose size is
+  // limited, and in logs.
   private static String preview(String s) {
-    return s.length() <= 120 ? s : s.substring(0, 120) + "...";
+    return s.length() <= 120 ? s : s.substring(0, 120) + "... (" + s.length() + " characters)";
   }
 
   private static String format(List<LabelPair> pairs) {

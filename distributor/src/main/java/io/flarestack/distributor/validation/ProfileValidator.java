@@ -42,14 +42,14 @@ public final class ProfileValidator {
    */
   public static ValidProfile validate(Profile p, Limits limits, Labels labels, long nowNanos) {
     if (p.getSampleTypeCount() == 0) {
-      throw malformed("profile with labels '%s' has no sample types", labels);
+      throw malformed("profile with labels '%s' has no sample types", shown(labels));
     }
     long timeNanos = checkTime(p.getTimeNanos(), limits, labels, nowNanos);
     int maxSamples = limits.maxProfileStacktraceSamples();
     if (maxSamples > 0 && p.getSampleCount() > maxSamples) {
       throw DiscardException.invalid(DiscardReason.SAMPLES_LIMIT,
           "the profile with labels '%s' exceeds the samples count limit (max_profile_stacktrace_samples, actual: %d,"
-              + " limit: %d, %s)", labels, p.getSampleCount(), maxSamples, Limits.MAX_PROFILE_STACKTRACE_SAMPLES.describe());
+              + " limit: %d, %s)", shown(labels), p.getSampleCount(), maxSamples, Limits.MAX_PROFILE_STACKTRACE_SAMPLES.describe());
     }
     int strings = p.getStringTableCount();
     if (strings == 0 || !p.getStringTable(0).isEmpty()) {
@@ -103,7 +103,7 @@ public final class ProfileValidator {
         window = "the ingestion window ends at " + instant(nowNanos + newer);
       }
       throw DiscardException.invalid(DiscardReason.NOT_IN_INGESTION_WINDOW,
-          "profile with labels '%s' is outside of ingestion window (profile timestamp: %s, %s; %s, %s)", labels,
+          "profile with labels '%s' is outside of ingestion window (profile timestamp: %s, %s; %s, %s)", shown(labels),
           instant(timeNanos), window, Limits.REJECT_OLDER_THAN.describe(), Limits.REJECT_NEWER_THAN.describe());
     }
     return timeNanos;
@@ -170,7 +170,7 @@ public final class ProfileValidator {
       if (maxLabels > 0 && s.getLabelCount() > maxLabels) {
         throw DiscardException.invalid(DiscardReason.SAMPLE_LABELS_LIMIT,
             "the profile with labels '%s' exceeds the sample labels limit (max_profile_stacktrace_sample_labels,"
-                + " actual: %d, limit: %d, %s)", labels, s.getLabelCount(), maxLabels,
+                + " actual: %d, limit: %d, %s)", shown(labels), s.getLabelCount(), maxLabels,
             Limits.MAX_PROFILE_STACKTRACE_SAMPLE_LABELS.describe());
       }
       if (s.getValueCount() != types) {
@@ -258,6 +258,12 @@ public final class ProfileValidator {
     if (id == Long.MIN_VALUE) {
       throw malformed("%s id %s is out of range", what, Long.toUnsignedString(id));
     }
+  }
+
+  // Labels may hold 30 values of 2 KB each: messages show the start, they travel in gRPC trailers.
+  private static String shown(Labels labels) {
+    String s = labels.toString();
+    return s.length() <= 200 ? s : s.substring(0, 200) + "... (" + s.length() + " characters)";
   }
 
   private static DiscardException malformed(String format, Object... args) {

@@ -21,7 +21,7 @@ class BinaryStacksTest {
 
   @Test
   void trieOfOneByteFragmentsGivesBackEveryKeyIncludingSplitUtf8() {
-    assertThat(BinaryStacks.parseTrie(LegacyEncodings.trie(STACKS), 1 << 20)).isEqualTo(STACKS);
+    assertThat(BinaryStacks.parseTrie(LegacyEncodings.trie(STACKS), 1 << 20, 1 << 20)).isEqualTo(STACKS);
   }
 
   @Test
@@ -33,35 +33,60 @@ class BinaryStacksTest {
     node(out, "b", 1, 1);
     node(out, ";c", 2, 0);
     node(out, "d", 3, 0);
-    assertThat(BinaryStacks.parseTrie(out.toByteArray(), 1 << 20)).containsExactly(
+    assertThat(BinaryStacks.parseTrie(out.toByteArray(), 1 << 20, 1 << 20)).containsExactly(
         Map.entry("a;b", 1L), Map.entry("a;b;c", 2L), Map.entry("a;d", 3L));
   }
 
   @Test
   void treeGivesBackEveryStackWithItsSelfValue() {
-    assertThat(BinaryStacks.parseTree(LegacyEncodings.tree(STACKS), 65535, 16000)).isEqualTo(STACKS);
+    assertThat(BinaryStacks.parseTree(LegacyEncodings.tree(STACKS), 65535, 16000, 1 << 20)).isEqualTo(STACKS);
   }
 
   @Test
   void truncatedOrTrailingBodiesAreRejectedWithTheirOffset() {
     byte[] trie = LegacyEncodings.trie(STACKS);
-    assertThatThrownBy(() -> BinaryStacks.parseTrie(Arrays.copyOf(trie, trie.length - 3), 1 << 20))
+    assertThatThrownBy(() -> BinaryStacks.parseTrie(Arrays.copyOf(trie, trie.length - 3), 1 << 20, 1 << 20))
         .isInstanceOf(FlarestackException.class).hasMessageContaining("malformed trie body");
     byte[] tree = LegacyEncodings.tree(STACKS);
-    assertThatThrownBy(() -> BinaryStacks.parseTree(Arrays.copyOf(tree, tree.length + 2), 65535, 16000))
+    assertThatThrownBy(() -> BinaryStacks.parseTree(Arrays.copyOf(tree, tree.length + 2), 65535, 16000, 1 << 20))
         .hasMessageContaining("malformed tree body: 2 bytes follow the end of the tree");
-    assertThatThrownBy(() -> BinaryStacks.parseTree(new byte[] {(byte) 0xff, (byte) 0xff}, 65535, 16000))
+    assertThatThrownBy(() -> BinaryStacks.parseTree(new byte[] {(byte) 0xff, (byte) 0xff}, 65535, 16000, 1 << 20))
         .hasMessageContaining("malformed tree body: the body ends inside the frame name length at offset 0");
-    assertThatThrownBy(() -> BinaryStacks.parseTrie(new byte[0], 100))
+    assertThatThrownBy(() -> BinaryStacks.parseTrie(new byte[0], 100, 100))
         .hasMessageContaining("the body ends before the trie is complete");
   }
 
   @Test
   void treeLimitsNameLengthAndChildren() {
-    assertThatThrownBy(() -> BinaryStacks.parseTree(LegacyEncodings.tree(Map.of("x".repeat(40), 1L)), 32, 16000))
+    assertThatThrownBy(() -> BinaryStacks.parseTree(LegacyEncodings.tree(Map.of("x".repeat(40), 1L)), 32, 16000,
+        1 << 20))
         .hasMessageContaining("is 40 bytes long; the limit is 32");
-    assertThatThrownBy(() -> BinaryStacks.parseTree(LegacyEncodings.tree(STACKS), 65535, 1))
+    assertThatThrownBy(() -> BinaryStacks.parseTree(LegacyEncodings.tree(STACKS), 65535, 1, 1 << 20))
         .hasMessageContaining("children; the limit is 1 (max_profile_stacktrace_samples)");
+  }
+
+  @Test
+  void aChainOfNodesWithValuesCannotExpandPastTheLimit() {
+    // n nested one-byte nodes, each with a value: n stacks of 1..n bytes, n * (n + 1) / 2 in all
+    int n = 20_000;
+    ByteArrayOutputStream trie = new ByteArrayOutputStream();
+    node(trie, "", 0, 1);
+    ByteArrayOutputStream tree = new ByteArrayOutputStream();
+    node(tree, "", 0, 1);
+    for (int i = 0; i < n; i++) {
+      node(trie, "a", 1, i == n - 1 ? 0 : 1);
+      node(tree, "a", 1, i == n - 1 ? 0 : 1);
+    }
+    long expanded = (long) n * (n + 1) / 2; // trie keys; tree stacks also have the ';' separators
+    assertThat(trie.size()).isLessThan(100_000);
+    assertThatThrownBy(() -> BinaryStacks.parseTrie(trie.toByteArray(), trie.size(), 1 << 20))
+        .isInstanceOf(FlarestackException.class)
+        .hasMessage("malformed trie body: its stacks add up to more than 1048576 bytes, the limit for an upload"
+            + " (-distributor.ingestion-body-limit-mb (limits.ingestion_body_limit_mb))");
+    assertThatThrownBy(() -> BinaryStacks.parseTree(tree.toByteArray(), 100, 100, 1 << 20))
+        .hasMessageStartingWith("malformed tree body: its stacks add up to more than 1048576 bytes");
+    // within the limit the same chain reads completely
+    assertThat(BinaryStacks.parseTrie(trie.toByteArray(), trie.size(), expanded)).hasSize(n);
   }
 
   @Test
@@ -72,7 +97,8 @@ class BinaryStacksTest {
     out.write(0xc3);
     LegacyEncodings.uvarint(out, 5);
     LegacyEncodings.uvarint(out, 0);
-    assertThatThrownBy(() -> BinaryStacks.parseTree(out.toByteArray(), 100, 100)).hasMessageContaining("not valid UTF-8");
+    assertThatThrownBy(() -> BinaryStacks.parseTree(out.toByteArray(), 100, 100, 1 << 20))
+        .hasMessageContaining("not valid UTF-8");
   }
 
   private static void node(ByteArrayOutputStream out, String name, long value, long children) {

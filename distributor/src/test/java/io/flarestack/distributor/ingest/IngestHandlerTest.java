@@ -341,14 +341,30 @@ class IngestHandlerTest {
   }
 
   @Test
-  void formatPprofDoesNotUnpackAMultipartBody() throws Exception {
+  void formatPprofWithAMultipartContentTypeUnpacksTheForm() throws Exception {
+    byte[] cpu = SharedTestData.bytes(O + "cpu.pb.gz");
+    clock.set(Instant.ofEpochSecond(PprofFacts.parse(cpu).getTimeNanos() / 1_000_000_000L + 10));
     start();
-    byte[] body = HttpRequests.multipart(BOUNDARY, new Object[] {"profile", "p", SharedTestData.bytes(GO_CPU)});
+    byte[] body = HttpRequests.multipart(BOUNDARY, new Object[] {"profile", "p", cpu});
 
     HttpResponse r = post("name=app&format=pprof", body, "Content-Type", MULTIPART);
 
-    assertThat(r.status()).isEqualTo(422);
-    assertThat(body(r)).contains("invalid pprof");
+    assertThat(r.status()).as(body(r)).isEqualTo(200);
+    assertThat(PprofFacts.totals(onlySeries().getProfiles(0).getProfile()))
+        .isEqualTo(PprofFacts.totals(PprofFacts.parse(cpu)));
+  }
+
+  @Test
+  void aMultipartContentTypeWithARawBodyIsRefused() throws Exception {
+    start();
+    byte[] raw = SharedTestData.bytes(O + "cpu.pb.gz");
+    for (String query : List.of("name=app&format=pprof", "name=app", "name=app&format=jfr")) {
+      HttpResponse r = post(query, raw, "Content-Type", MULTIPART);
+      // 422 like every multipart conversion failure on the pprof and JFR paths (Pyroscope)
+      assertThat(r.status()).as(query).isEqualTo(422);
+      assertThat(body(r)).as(query).contains("invalid multipart body: the body does not contain the boundary " + BOUNDARY);
+    }
+    assertThat(writer.writes()).isEmpty();
   }
 
   @Test
@@ -407,9 +423,18 @@ class IngestHandlerTest {
   }
 
   @Test
-  void linesWithoutASpaceAreSkippedInFoldedText() throws Exception {
+  void aFoldedLineWithoutACountIsRefusedNamingItsNumber() throws Exception {
     start();
-    assertThat(post("name=app.alloc_objects", "headerline\na;b 2\r\n\nc 5\n".getBytes(StandardCharsets.UTF_8)).status())
+    HttpResponse r = post("name=app.cpu", "a;b 2\n\nmain;work\n".getBytes(StandardCharsets.UTF_8));
+    assertThat(r.status()).isEqualTo(400);
+    assertThat(body(r)).contains("line 3: \\\"main;work\\\" has no count");
+    assertThat(writer.writes()).isEmpty();
+  }
+
+  @Test
+  void emptyLinesAreSkippedInFoldedText() throws Exception {
+    start();
+    assertThat(post("name=app.alloc_objects", "\na;b 2\r\n\r\n\nc 5\n".getBytes(StandardCharsets.UTF_8)).status())
         .isEqualTo(200);
     Profile p = writer.profiles().get(0);
     assertThat(PprofFacts.profileTypes("memory", p)).containsExactly("memory:alloc_objects:count::");
@@ -424,15 +449,6 @@ class IngestHandlerTest {
     Profile p = writer.profiles().get(0);
     assertThat(PprofFacts.profileTypes("process_cpu", p)).containsExactly("process_cpu:samples:count::");
     assertThat(PprofFacts.collapsed(p, 0)).containsExactlyInAnyOrderEntriesOf(Map.of("a;b", 2L, "c", 1L));
-  }
-
-  @Test
-  void sampleRateIsReadLeniently() {
-    assertThat(IngestHandler.sampleRate(null)).isEqualTo(100);
-    assertThat(IngestHandler.sampleRate("abc")).isEqualTo(100);
-    assertThat(IngestHandler.sampleRate("-5")).isEqualTo(100);
-    assertThat(IngestHandler.sampleRate("0")).isZero();
-    assertThat(IngestHandler.sampleRate("250")).isEqualTo(250);
   }
 
   @Test

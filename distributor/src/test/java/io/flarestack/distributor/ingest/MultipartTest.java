@@ -77,6 +77,19 @@ class MultipartTest {
     assertInvalid(b(many.toString()), "multipart/form-data; boundary=x", "more than 32 parts");
   }
 
+  @Test
+  void aFilePartGivenTwiceIsAmbiguous() {
+    byte[] body = b("--x\r\nContent-Disposition: form-data; name=\"jfr\"; filename=\"a\"\r\n\r\none\r\n"
+        + "--x\r\nContent-Disposition: form-data; name=\"jfr\"; filename=\"b\"\r\n\r\ntwo\r\n"
+        + "--x\r\nContent-Disposition: form-data; name=\"jfr\"\r\n\r\nplain\r\n--x--\r\n");
+    List<Multipart.Part> parts = Multipart.parse(body, "multipart/form-data; boundary=x");
+    assertThat(parts).hasSize(3);
+    assertThatThrownBy(() -> Multipart.file(parts, "jfr")).isInstanceOf(FlarestackException.class)
+        .hasMessage("invalid multipart body: the form has more than one file part named \"jfr\"; send one");
+    // a plain value of the same name beside one file part is no ambiguity: plain values are ignored
+    assertThat(Multipart.file(parts.subList(1, 3), "jfr").filename()).isEqualTo("b");
+  }
+
   private static void assertInvalid(byte[] body, String contentType, String message) {
     assertThatThrownBy(() -> Multipart.parse(body, contentType))
         .isInstanceOf(FlarestackException.class)

@@ -64,6 +64,35 @@ class LabelValidatorTest {
   }
 
   @Test
+  void metricNamesFollowPrometheusLegacyRuleWithoutColons() {
+    for (String ok : new String[] {"process_cpu", "memory", "wall", "godeltaprof_memory", "off_cpu", "_x", "goroutines",
+        "Block2"}) {
+      assertThat(LabelValidator.isValidMetricName(ok)).as(ok).isTrue();
+    }
+    for (String bad : new String[] {"process cpu", "process-cpu", "a:b", "2cpu", "cpu.time", "", "x\u0000", "caf\u00e9"}) {
+      assertThat(LabelValidator.isValidMetricName(bad)).as(bad).isFalse();
+    }
+    assertReason(pairs("__name__", "process cpu", "service_name", "s"), DiscardReason.INVALID_LABELS,
+        "invalid metric name 'process cpu'");
+    assertReason(pairs("__name__", "a:b"), DiscardReason.INVALID_LABELS, "invalid metric name 'a:b'");
+  }
+
+  @Test
+  void controlCharactersInValuesAreRefusedExceptTab() {
+    assertReason(pairs("__name__", "x", "k", "a\u0000b"), DiscardReason.INVALID_LABELS,
+        "the value of label k contains the control character U+0000 at index 1 (only tab is allowed)");
+    assertReason(pairs("__name__", "x", "k", "line\nbreak"), DiscardReason.INVALID_LABELS, "U+000A at index 4");
+    assertReason(pairs("__name__", "x", "k", "\r"), DiscardReason.INVALID_LABELS, "U+000D at index 0");
+    assertReason(pairs("__name__", "x", "k", "esc\u001b[0m"), DiscardReason.INVALID_LABELS, "U+001B");
+    // the message itself carries no control character
+    assertThatThrownBy(() -> LabelValidator.validateRequest(pairs("__name__", "x", "k", "a\u0000b"), L))
+        .satisfies(e -> assertThat(e.getMessage()).doesNotContain("\u0000"));
+    // Tabs occur in values copied from text and pass, as do DEL and everything beyond ASCII.
+    Labels ok = LabelValidator.validateRequest(pairs("__name__", "x", "k", "a\tb\u007f \u00e9 \ud83d\ude00 \ufffd"), L);
+    assertThat(ok.get("k")).isEqualTo("a\tb\u007f \u00e9 \ud83d\ude00 \ufffd");
+  }
+
+  @Test
   void seriesRulesHonourZeroAsNoLimit() {
     Limits unlimited = new Limits(L.ingestionRateMb(), L.ingestionBurstSizeMb(), L.ingestionBodyLimitBytes(), 0, 0, 0,
         L.maxProfileSizeBytes(), L.maxProfileStacktraceSamples(), L.maxProfileStacktraceSampleLabels(),

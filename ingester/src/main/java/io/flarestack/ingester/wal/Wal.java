@@ -122,7 +122,8 @@ public final class Wal implements AutoCloseable {
   /**
    * Appends a record. The future completes with its position once the record is on disk, or
    * fails with a {@link io.flarestack.common.errors.FlarestackException} (unavailable, or
-   * resource_exhausted when the disk is full) naming the file.
+   * resource_exhausted when the disk is full) naming the reason but not the file, since the
+   * message reaches the client; the file is logged.
    */
   public CompletableFuture<WalPosition> append(WalRecord record) {
     return append(record.encode());
@@ -132,7 +133,7 @@ public final class Wal implements AutoCloseable {
   public CompletableFuture<WalPosition> append(byte[] encodedRecord) {
     WalWriter w = writer;
     if (w == null) {
-      throw new IllegalStateException("the WAL in " + dir + " is not started");
+      throw new IllegalStateException("the write-ahead log is not started"); // no path: this can reach a client
     }
     return w.append(encodedRecord);
   }

@@ -5,7 +5,9 @@ import io.flarestack.common.errors.FlarestackException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayDeque;
@@ -29,7 +31,9 @@ import org.slf4j.LoggerFactory;
  * fails exactly the records of that group (their pushes are rejected, so nothing acknowledged is
  * at stake); the segment is then truncated back where the group began, when possible, and
  * abandoned: after a failed fsync the kernel may have dropped the dirty pages, so the next group
- * starts a new segment rather than trusting the old file. Thread-safe.
+ * starts a new segment rather than trusting the old file. A segment that cannot even be created
+ * does not use up its number. The error a failed push gets names the reason (a full disk is
+ * resource_exhausted), never the server's paths, which are logged. Thread-safe.
  */
 final class WalWriter {
   private static final Logger log = LoggerFactory.getLogger(WalWriter.class);
@@ -82,7 +86,7 @@ final class WalWriter {
     try {
       if (closed) {
         f.completeExceptionally(new FlarestackException(ErrorCode.UNAVAILABLE,
-            "write-ahead log " + dir + " is closed; the push was not stored"));
+            "write-ahead log is closed; the push was not stored"));
         return f;
       }
       queue.add(new Pending(nextLsn++, payload, f));
@@ -192,9 +196,8 @@ final class WalWriter {
     metrics.writeFailures.increment();
     Path where = channelPath != null ? channelPath : dir;
     String reason = describe(e);
-    ErrorCode code = reason.contains(NO_SPACE) ? ErrorCode.RESOURCE_EXHAUSTED : ErrorCode.UNAVAILABLE;
-    FlarestackException err = new FlarestackException(code,
-        "write-ahead log: cannot write " + where + ": " + reason + "; the push was not stored, retry later", e);
+    // Clients see what happened, never the server's paths: those go to the log only.
+    FlarestackException err = clientError(e);
     log.error("write-ahead log: writing {} records to {} failed: {}", batch.size(), where, reason);
     if (channel != null) {
       if (batchStart >= 0) {
@@ -211,9 +214,51 @@ final class WalWriter {
     }
   }
 
+  /**
+   * The error a push gets for a failed write: resource_exhausted when the disk is full, else
+   * unavailable, with the I/O reason but without any file name.
+   */
+  static FlarestackException clientError(Exception e) {
+    if (isNoSpace(e)) {
+      return new FlarestackException(ErrorCode.RESOURCE_EXHAUSTED,
+          "write-ahead log: no space left on device; the push was not stored, retry later", e);
+    }
+    return new FlarestackException(ErrorCode.UNAVAILABLE,
+        "write-ahead log: the write failed (" + reasonWithoutPaths(e) + "); the push was not stored, retry later", e);
+  }
+
+  private static boolean isNoSpace(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t.getMessage() != null && t.getMessage().contains(NO_SPACE)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  // A FileSystemException's reason is its message without the file names; other messages are
+  // kept only when they hold no path.
+  private static String reasonWithoutPaths(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof FileSystemException fs) {
+        return fs.getReason() != null ? fs.getReason() : fs.getClass().getSimpleName();
+      }
+    }
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      String m = t.getMessage();
+      if (m != null && !m.isEmpty() && m.indexOf('/') < 0 && m.indexOf('\\') < 0) {
+        return m;
+      }
+    }
+    return e.getClass().getSimpleName();
+  }
+
+  // The number is used up only once the segment exists: while the disk is full every attempt
+  // fails here, and the next segment keeps the number the failed ones would have had. A file that
+  // could not be removed (or was already there) keeps its number taken.
   private void openSegment(long firstLsn) throws IOException {
     closeChannel();
-    long segment = nextSegment++;
+    long segment = nextSegment;
     Path path = SegmentFiles.path(dir, segment);
     channelPath = path;
     FileChannel ch;
@@ -221,6 +266,7 @@ final class WalWriter {
       Files.createDirectories(dir);
       ch = FileChannel.open(path, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
     } catch (IOException e) {
+      skipIfPresent(path);
       throw new IOException("cannot create the segment file (" + describe(e) + ")", e);
     }
     try {
@@ -232,14 +278,25 @@ final class WalWriter {
       SegmentFiles.syncDirectory(dir);
     } catch (IOException e) {
       ch.close();
-      Files.deleteIfExists(path);
+      try {
+        Files.deleteIfExists(path);
+      } finally {
+        skipIfPresent(path);
+      }
       throw e;
     }
+    nextSegment = segment + 1;
     channel = ch;
     size = SegmentFiles.HEADER_BYTES;
     activeSegment = segment;
     onNewSegment.opened(segment, firstLsn);
     metrics.segments.incrementAndGet();
+  }
+
+  private void skipIfPresent(Path path) {
+    if (Files.exists(path, LinkOption.NOFOLLOW_LINKS)) {
+      nextSegment++;
+    }
   }
 
   /** The exception's message, with its type when the message alone is just a path. */

@@ -180,30 +180,74 @@ class WalTest {
   }
 
   @Test
-  void unwritableDirectoryFailsTheAppendNamingThePath() throws IOException {
+  void unwritableDirectoryFailsTheAppendWithoutShowingThePathAndKeepsTheSegmentNumber() throws IOException {
     // Two records fill a segment (their framing adds a few bytes more).
     try (Wal wal = started(record(0).encode().length + record(1).encode().length)) {
       wal.append(record(0)).join();
       wal.append(record(1)).join();
+      long filled = wal.activeSegment();
       // The next group needs a new segment, but the directory is gone and a file took its place.
       for (Path p : Files.list(dir).toList()) {
         Files.delete(p);
       }
       Files.delete(dir);
       Files.writeString(dir, "not a directory");
-      CompletableFuture<WalPosition> failed = wal.append(record(2));
-      assertThatThrownBy(failed::join).isInstanceOf(CompletionException.class)
-          .cause().isInstanceOf(FlarestackException.class)
-          .hasMessageContaining(dir.toString())
-          .satisfies(e -> assertThat(((FlarestackException) e).code()).isEqualTo(ErrorCode.UNAVAILABLE));
-      assertThat(registry.get("pyroscope.ingester.wal.write.failures").counter().count()).isEqualTo(1);
+      for (int attempt = 0; attempt < 5; attempt++) {
+        CompletableFuture<WalPosition> failed = wal.append(record(2 + attempt));
+        assertThatThrownBy(failed::join).isInstanceOf(CompletionException.class)
+            .cause().isInstanceOf(FlarestackException.class)
+            .hasMessageStartingWith("write-ahead log: the write failed (")
+            .hasMessageEndingWith("); the push was not stored, retry later")
+            .satisfies(e -> assertThat(e.getMessage()).doesNotContain(dir.toString()).doesNotContain("/"))
+            .satisfies(e -> assertThat(((FlarestackException) e).code()).isEqualTo(ErrorCode.UNAVAILABLE));
+      }
+      assertThat(registry.get("pyroscope.ingester.wal.write.failures").counter().count()).isEqualTo(5);
 
-      // Once the directory is back the log recovers by itself.
+      // Once the directory is back the log recovers by itself, in the segment after the last one
+      // written: the five failed attempts used up no segment numbers.
       Files.delete(dir);
       Files.createDirectories(dir);
-      assertThat(wal.append(record(3)).join().lsn()).isEqualTo(4);
+      WalPosition recovered = wal.append(record(7)).join();
+      assertThat(recovered.lsn()).isEqualTo(8);
+      assertThat(recovered.segment()).isEqualTo(filled + 1);
     }
-    assertThat(replay()).extracting(Replayed::record).containsExactly(record(3));
+    assertThat(replay()).extracting(Replayed::record).containsExactly(record(7));
+  }
+
+  @Test
+  void aSegmentFileInTheWayIsSkippedNotRetriedForever() throws IOException {
+    long recordBytes = record(0).encode().length;
+    try (Wal wal = started(2 * recordBytes)) {
+      wal.append(record(0)).join();
+      wal.append(record(1)).join();
+      long next = wal.activeSegment() + 1;
+      Files.writeString(SegmentFiles.path(dir, next), "someone else's file");
+      assertThatThrownBy(() -> wal.append(record(2)).join()).cause().isInstanceOf(FlarestackException.class)
+          .satisfies(e -> assertThat(e.getMessage()).doesNotContain(dir.toString()));
+      assertThat(wal.append(record(3)).join().segment()).isEqualTo(next + 1);
+    }
+  }
+
+  @Test
+  void aFullDiskIsResourceExhaustedWithAPlainMessage() {
+    // The JDK reports ENOSPC as an IOException with this text, directly or under a wrapper that
+    // names the file; the client sees neither the wrapper nor the file.
+    java.io.IOException enospc = new java.io.IOException("No space left on device");
+    java.io.IOException wrapped = new java.io.IOException(
+        "cannot create the segment file (" + dir.resolve("00000000000000000007.wal") + ": No space left on device)",
+        new java.nio.file.FileSystemException(dir.resolve("00000000000000000007.wal").toString(), null,
+            "No space left on device"));
+    for (Exception e : List.of(enospc, wrapped)) {
+      FlarestackException err = WalWriter.clientError(e);
+      assertThat(err.code()).isEqualTo(ErrorCode.RESOURCE_EXHAUSTED);
+      assertThat(err.getMessage())
+          .isEqualTo("write-ahead log: no space left on device; the push was not stored, retry later");
+    }
+    FlarestackException readOnly = WalWriter.clientError(new java.io.IOException("cannot create the segment file",
+        new java.nio.file.FileSystemException(dir.resolve("x.wal").toString(), null, "Read-only file system")));
+    assertThat(readOnly.code()).isEqualTo(ErrorCode.UNAVAILABLE);
+    assertThat(readOnly.getMessage())
+        .isEqualTo("write-ahead log: the write failed (Read-only file system); the push was not stored, retry later");
   }
 
   @Test

@@ -42,7 +42,7 @@ final class LegacyQueries {
    * (same code, so the same HTTP status, and the same message), never as a bare gRPC exception.
    */
   <T> T asTenant(HttpRequest request, Callable<T> call) throws Exception {
-    String tenant = Tenant.resolve(multitenancyEnabled, request.header(Tenant.HEADER));
+    String tenant = Tenant.resolve(multitenancyEnabled, request);
     try {
       return Context.current().withValue(Tenant.CONTEXT_KEY, tenant).call(call);
     } catch (StatusRuntimeException e) {

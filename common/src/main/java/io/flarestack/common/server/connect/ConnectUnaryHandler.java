@@ -36,6 +36,7 @@ final class ConnectUnaryHandler {
 
   <ReqT, RespT> CompletableFuture<Reply> handle(ServerMethodDefinition<ReqT, RespT> method, RpcProtocol protocol,
       HttpRequest request, RequestInfo info) {
+    ConnectProtocolVersion.check(request);
     byte[] body = decodeBody(request);
     long timeout = Timeouts.connectTimeoutNanos(request.header("connect-timeout-ms"));
     MethodDescriptor<ReqT, RespT> descriptor = method.getMethodDescriptor();

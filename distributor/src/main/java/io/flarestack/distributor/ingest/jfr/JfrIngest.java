@@ -105,8 +105,11 @@ public final class JfrIngest {
     try {
       spill = JfrSpill.write(upload.jfr(), config.tempPath(), limit);
     } catch (IOException e) {
+      // The client learns that the server failed and should retry, not where the server keeps files.
       log.warn("cannot spill a JFR upload to {}: {}", config.tempPath(), e.toString());
-      throw new FlarestackException(ErrorCode.INTERNAL, "cannot store the JFR recording for parsing: " + e.getMessage(), e);
+      throw new FlarestackException(ErrorCode.UNAVAILABLE,
+          "the server cannot store the JFR recording for parsing (see the server log); the upload was not stored,"
+              + " retry later", e);
     }
     try (spill) {
       // The JDK's reader streams the recording from disk, but its constant pools and the stacks
@@ -122,8 +125,9 @@ public final class JfrIngest {
       if (e instanceof FlarestackException fe) {
         throw fe;
       }
+      String why = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
       throw FlarestackException.invalidArgument("the JFR recording (%d bytes) cannot be read: %s", spill.size(),
-          e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage());
+          why.replace(spill.path().toString(), "<recording>").replace(config.tempPath().toString(), "<spill dir>"));
     }
   }
 
