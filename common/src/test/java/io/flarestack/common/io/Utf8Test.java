@@ -70,7 +70,7 @@ class Utf8Test {
   void escapedUnpairedSurrogatesAreRefusedInValuesAndNames() {
     for (String body : new String[] {"{\"a\":\"x\\ud800\"}", "{\"a\":\"\\udc00\"}", "{\"a\":\"\\uD800\\u0041\"}",
         "{\"a\":\"\\ud800\\n\"}", "{\"\\ud800\":1}"}) {
-      assertInvalid(body.getBytes(StandardCharsets.UTF_8), "lone surrogate");
+      assertInvalid(body.getBytes(StandardCharsets.UTF_8), "surrogate");
     }
   }
 

@@ -83,15 +83,15 @@ public final class RequestMetrics {
   }
 
   /**
-   * Gauges of the in-flight request memory budget: {@code flarestack_inflight_request_bytes} (held
-   * now) and {@code flarestack_inflight_request_bytes_limit} (its capacity).
+   * Gauges of the in-flight request memory budget: {@code pyroscope_server_inflight_request_bytes}
+   * (held now) and {@code pyroscope_server_inflight_request_limit_bytes} (its capacity).
    */
   public void inflightRequestBytes(MemoryBudget budget) {
-    Gauge.builder("flarestack.inflight.request.bytes", budget, MemoryBudget::used)
+    Gauge.builder("pyroscope.server.inflight.request", budget, MemoryBudget::used)
         .description("Heap held by requests in flight for their bodies and decoded forms (-server.max-inflight-request-bytes).")
         .baseUnit("bytes")
         .register(registry);
-    Gauge.builder("flarestack.inflight.request.bytes.limit", budget, MemoryBudget::capacity)
+    Gauge.builder("pyroscope.server.inflight.request.limit", budget, MemoryBudget::capacity)
         .description("The most heap requests in flight may hold together (-server.max-inflight-request-bytes).")
         .baseUnit("bytes")
         .register(registry);
