@@ -68,7 +68,7 @@ final class JsonWalk {
     // Jackson decodes UTF-8 leniently in places (overlong forms); the body must be strictly valid.
     int bad = Utf8.invalidAt(body);
     if (bad >= 0) {
-      throw invalid(String.format("the body is not valid UTF-8: byte 0x%02x at offset %d does not decode",
+      throw invalid(String.format("the JSON body is not valid UTF-8: byte 0x%02x at offset %d does not decode",
           body[bad] & 0xff, bad));
     }
     Run run = new Run(counter, stopAbove);
@@ -81,7 +81,7 @@ final class JsonWalk {
       }
       run.object(guard.root());
       if (run.cost <= stopAbove && p.nextToken() != null) {
-        throw invalid("there is more data after the JSON object");
+        throw invalid("the JSON body has data after its value at offset " + p.currentTokenLocation().getByteOffset());
       }
       return run.cost;
     } catch (IOException e) { // Jackson's parse errors, including invalid UTF-8

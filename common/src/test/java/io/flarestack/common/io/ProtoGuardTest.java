@@ -147,7 +147,7 @@ class ProtoGuardTest {
   @Test
   void jsonThatProtobufsParserWouldAcceptLenientlyIsRefused() {
     assertInvalidJson("{\"series\":[]} trailing", "Unrecognized token 'trailing'");
-    assertInvalidJson("{\"series\":[]}{}", "more data after");
+    assertInvalidJson("{\"series\":[]}{}", "data after its value at offset 13");
     assertInvalidJson("[{}]", "one JSON object");
     assertInvalidJson("{\"series\":[{\"labels\":[{\"name\":\"\\ud800\",\"value\":\"x\"}]}]}", "lone surrogate");
     byte[] badUtf8 = "{\"series\":[{\"labels\":[{\"name\":\"a?b\"}]}]}".getBytes(StandardCharsets.UTF_8);
