@@ -63,7 +63,7 @@ class DecoderFuzzTest {
   List<DynamicTest> decoders() throws Exception {
     List<Fuzzer.Spec> specs = new ArrayList<>();
     specs.addAll(connectTargets());
-    specs.add(new Fuzzer.Spec("selector", Form.TEXT, bytes(SELECTORS), 3000, (input, call) -> {
+    specs.add(new Fuzzer.Spec("selector", Form.TEXT, bytes(SELECTORS), 600, (input, call) -> {
       Selector s = Selector.parse(new String(input, StandardCharsets.UTF_8));
       for (Labels l : LABEL_SETS) {
         s.matches(l);
@@ -74,7 +74,7 @@ class DecoderFuzzTest {
         throw Fuzzer.finding("selector " + s + " reads back as " + back);
       }
     }));
-    specs.add(new Fuzzer.Spec("tree-bytes", Form.BINARY, treeSeeds(), 1500, (input, call) -> {
+    specs.add(new Fuzzer.Spec("tree-bytes", Form.BINARY, treeSeeds(), 600, (input, call) -> {
       CallTree t = TreeBytes.unmarshal(input);
       TreeBytes.unmarshal(TreeBytes.marshal(t, 0));
     }));
@@ -105,9 +105,9 @@ class DecoderFuzzTest {
       MethodDescriptor.Marshaller<?> marshaller = e.getValue();
       RequestGuards guards = new RequestGuards();
       String name = e.getKey().replace("flarestack.", "");
-      out.add(new Fuzzer.Spec("connect-proto-" + name, Form.PROTO, proto, 150,
+      out.add(new Fuzzer.Spec("connect-proto-" + name, Form.PROTO, proto, 60,
           (input, call) -> ConnectCodecs.parse(marshaller, input, false, guards, call.memory())));
-      out.add(new Fuzzer.Spec("connect-json-" + name, Form.JSON, json, 150,
+      out.add(new Fuzzer.Spec("connect-json-" + name, Form.JSON, json, 40,
           (input, call) -> ConnectCodecs.parse(marshaller, input, true, guards, call.memory())));
     }
     return out;

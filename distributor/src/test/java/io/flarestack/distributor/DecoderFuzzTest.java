@@ -124,32 +124,32 @@ class DecoderFuzzTest {
 
     List<byte[]> pprofs = FuzzSeeds.pprofs(24 << 10);
     List<Fuzzer.Spec> specs = new ArrayList<>();
-    specs.add(new Fuzzer.Spec("pprof-push", Form.PROTO, pprofs, 400, (input, call) -> push(LENIENT, input)));
-    specs.add(new Fuzzer.Spec("pprof-push-default-limits", Form.PROTO, pprofs, 150,
+    specs.add(new Fuzzer.Spec("pprof-push", Form.PROTO, pprofs, 300, (input, call) -> push(LENIENT, input)));
+    specs.add(new Fuzzer.Spec("pprof-push-default-limits", Form.PROTO, pprofs, 60,
         (input, call) -> push(DEFAULTS, input)));
-    specs.add(new Fuzzer.Spec("push-request", Form.PROTO, pushRequests(pprofs), 200, (input, call) -> {
+    specs.add(new Fuzzer.Spec("push-request", Form.PROTO, pushRequests(pprofs), 100, (input, call) -> {
       distributor.push(LENIENT, ConnectCodecs.parse(PusherServiceGrpc.getPushMethod().getRequestMarshaller(), input,
           false, guards, call.memory()));
       checkWritten();
     }));
-    specs.add(new Fuzzer.Spec("ingest-pprof", Form.PROTO, pprofs, 200,
+    specs.add(new Fuzzer.Spec("ingest-pprof", Form.PROTO, pprofs, 100,
         (input, call) -> ingest(QUERY + "&format=pprof", input, call)));
-    specs.add(new Fuzzer.Spec("ingest-pprof-multipart", Form.BINARY, pprofForms(), 150,
+    specs.add(new Fuzzer.Spec("ingest-pprof-multipart", Form.BINARY, pprofForms(), 80,
         (input, call) -> ingest(QUERY, input, call, "Content-Type", MULTIPART)));
-    specs.add(new Fuzzer.Spec("ingest-jfr", Form.BINARY, List.of(SharedTestData.bytes("jfr/dump1.jfr.gz")), 25,
+    specs.add(new Fuzzer.Spec("ingest-jfr", Form.BINARY, List.of(SharedTestData.bytes("jfr/dump1.jfr.gz")), 8,
         (input, call) -> ingest(QUERY.replace("fuzz.app.cpu", "fuzz.app") + "&format=jfr", input, call)));
     specs.add(jfrMultipart());
-    specs.add(new Fuzzer.Spec("ingest-folded", Form.TEXT, FuzzSeeds.folded(12 << 10), 300,
+    specs.add(new Fuzzer.Spec("ingest-folded", Form.TEXT, FuzzSeeds.folded(12 << 10), 100,
         (input, call) -> ingest(QUERY, input, call)));
-    specs.add(new Fuzzer.Spec("ingest-lines", Form.TEXT, lines(), 200,
+    specs.add(new Fuzzer.Spec("ingest-lines", Form.TEXT, lines(), 80,
         (input, call) -> ingest(QUERY + "&format=lines", input, call)));
-    specs.add(new Fuzzer.Spec("ingest-trie", Form.BINARY, legacy(true), 200,
+    specs.add(new Fuzzer.Spec("ingest-trie", Form.BINARY, legacy(true), 80,
         (input, call) -> ingest(QUERY + "&format=trie", input, call)));
-    specs.add(new Fuzzer.Spec("ingest-tree", Form.BINARY, legacy(false), 200,
+    specs.add(new Fuzzer.Spec("ingest-tree", Form.BINARY, legacy(false), 80,
         (input, call) -> ingest(QUERY + "&format=tree", input, call)));
-    specs.add(new Fuzzer.Spec("ingest-speedscope", Form.JSON, speedscope(), 300,
+    specs.add(new Fuzzer.Spec("ingest-speedscope", Form.JSON, speedscope(), 100,
         (input, call) -> ingest(QUERY.replace("fuzz.app.cpu", "fuzz.app") + "&format=speedscope", input, call)));
-    specs.add(new Fuzzer.Spec("ingest-query", Form.TEXT, queries(), 600, (input, call) -> {
+    specs.add(new Fuzzer.Spec("ingest-query", Form.TEXT, queries(), 200, (input, call) -> {
       String uri = "/ingest?" + new String(input, StandardCharsets.UTF_8);
       QueryStringDecoder decoder;
       Map<String, List<String>> query;
@@ -162,23 +162,23 @@ class DecoderFuzzTest {
       respond(ingest.handle(new HttpRequest("POST", "/ingest", query, Map.of(), "main;work 3\nmain;gc 1\n"
           .getBytes(StandardCharsets.UTF_8), call.memory())), call);
     }));
-    specs.add(new Fuzzer.Spec("app-name", Form.TEXT, names(), 1500, (input, call) -> {
+    specs.add(new Fuzzer.Spec("app-name", Form.TEXT, names(), 400, (input, call) -> {
       AppName n = AppName.parse(new String(input, StandardCharsets.UTF_8));
       n.ingestionLabels();
       n.hasProfileId();
     }));
     List<byte[]> otlpProto = List.of(SharedTestData.bytes("captured/java-agent-2.9.2/otlp-itimer.body"),
         SharedTestData.bytes("otlp/otel-ebpf-profile.pb.bin"));
-    specs.add(new Fuzzer.Spec("otlp-http-proto", Form.PROTO, otlpProto, 150, (input, call) -> {
+    specs.add(new Fuzzer.Spec("otlp-http-proto", Form.PROTO, otlpProto, 60, (input, call) -> {
       respond(otlpHttp.handle(request("", input, call.memory(), SharedTestData.isGzip(input)
           ? new String[] {"Content-Type", "application/x-protobuf", "Content-Encoding", "gzip"}
           : new String[] {"Content-Type", "application/x-protobuf"})), call);
     }));
-    specs.add(new Fuzzer.Spec("otlp-http-json", Form.JSON, otlpJson(), 100, (input, call) ->
+    specs.add(new Fuzzer.Spec("otlp-http-json", Form.JSON, otlpJson(), 30, (input, call) ->
         respond(otlpHttp.handle(request("", input, call.memory(), "Content-Type", "application/json")), call)));
-    specs.add(new Fuzzer.Spec("otlp-connect-proto", Form.PROTO, List.of(SharedTestData.gunzip(otlpProto.get(0))), 100,
+    specs.add(new Fuzzer.Spec("otlp-connect-proto", Form.PROTO, List.of(SharedTestData.gunzip(otlpProto.get(0))), 60,
         (input, call) -> otlpConnect(input, false, call)));
-    specs.add(new Fuzzer.Spec("otlp-connect-json", Form.JSON, otlpJson(), 60,
+    specs.add(new Fuzzer.Spec("otlp-connect-json", Form.JSON, otlpJson(), 30,
         (input, call) -> otlpConnect(input, true, call)));
     return fuzzer.tests(specs);
   }
@@ -353,7 +353,7 @@ class DecoderFuzzTest {
     String boundary = contentType(captured + ".request.json").replaceAll(".*boundary=", "");
     seeds.add(new String(SharedTestData.bytes(captured + ".multipart.body"), StandardCharsets.ISO_8859_1)
         .replace(boundary, BOUNDARY).getBytes(StandardCharsets.ISO_8859_1));
-    return new Fuzzer.Spec("ingest-jfr-multipart", Form.BINARY, seeds, 25,
+    return new Fuzzer.Spec("ingest-jfr-multipart", Form.BINARY, seeds, 8,
         (input, call) -> ingest(QUERY.replace("fuzz.app.cpu", "fuzz.app") + "&format=jfr", input, call,
             "Content-Type", MULTIPART));
   }

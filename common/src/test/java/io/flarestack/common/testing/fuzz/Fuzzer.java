@@ -31,7 +31,9 @@ import org.junit.jupiter.api.DynamicTest;
  * memory reservation, as the server's edge does. The contract checked is the project's rule for
  * bad input: the target returns (a valid result; targets check their own results) or throws a
  * {@link FlarestackException} whose HTTP status is 4xx. Anything else (another exception, a 5xx,
- * an {@link Error} such as a stack or heap overflow) is a finding.
+ * an {@link Error} such as a stack or heap overflow) is a finding, and so is an input that made
+ * the target allocate far more than its size and what it reserved from the request's memory can
+ * explain (a bounded, unreserved expansion: the heap a few such requests would take down).
  *
  * <p>Why not Jazzer: Jazzer's JUnit integration (0.24.0 and 0.30.0, tried here) fuzzes only in a
  * separate mode ({@code JAZZER_FUZZ=1}) in which it fuzzes one {@code @FuzzTest} per JVM and reports
@@ -45,8 +47,9 @@ import org.junit.jupiter.api.DynamicTest;
  * mutations and a pool of mutants that reached an outcome not seen before.
  *
  * <p>System properties (the long run, see {@code docs/fuzzing.md}): {@code fuzz.iterations} (per
- * target, instead of the test's own budget), {@code fuzz.duration} (per target, e.g. {@code 30s},
- * {@code 10m}; the run stops at whichever of the two comes first), {@code fuzz.seed},
+ * target, instead of the test's own budget), {@code fuzz.duration} (e.g. {@code 30s}, {@code 10m}:
+ * the time of one test's targets together, shared equally; a target stops at whichever of the two
+ * comes first), {@code fuzz.seed},
  * {@code fuzz.target} (a regular expression on target names), {@code fuzz.replay} (a failure file
  * to run through the selected targets instead of fuzzing), {@code fuzz.failures} (the folder for
  * failing inputs, default {@code target/fuzz-failures}), {@code fuzz.memory} (the per-request
@@ -58,6 +61,10 @@ public final class Fuzzer {
   /** The default seed of the build's run. */
   public static final long DEFAULT_SEED = 0x5EED_F1A2_E57AL;
   private static final int POOL_LIMIT = 48;
+  private static final long ALLOCATION_FLOOR = 256L << 20;
+  private static final long ALLOCATION_FACTOR = 64;
+  private static final com.sun.management.ThreadMXBean ALLOCATION =
+      (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
   private static final int MINIMIZE_RUNS = 3000;
   private static final Pattern DIGITS = Pattern.compile("[0-9]+");
   private static final Pattern WORD = Pattern.compile("[A-Za-z][A-Za-z_]{0,23}[:,]?|#|\"\"");
@@ -166,11 +173,13 @@ public final class Fuzzer {
 
   /** Dynamic tests for the targets the filter selects, each failing with its findings. */
   public List<DynamicTest> tests(List<Spec> specs) {
+    List<Spec> selected = specs.stream()
+        .filter(s -> targetFilter == null || targetFilter.matcher(s.name()).find()).toList();
+    // fuzz.duration is the whole test's: its targets share it equally.
+    Long share = durationNanos == null || selected.isEmpty() ? null : durationNanos / selected.size();
     List<DynamicTest> out = new ArrayList<>();
-    for (Spec s : specs) {
-      if (targetFilter == null || targetFilter.matcher(s.name()).find()) {
-        out.add(DynamicTest.dynamicTest(s.name(), () -> check(run(s))));
-      }
+    for (Spec s : selected) {
+      out.add(DynamicTest.dynamicTest(s.name(), () -> check(run(s, share))));
     }
     return out;
   }
@@ -201,8 +210,12 @@ public final class Fuzzer {
     throw e;
   }
 
-  /** Runs one target: the replay file when one is set, else the fuzz loop. */
+  /** Runs one target: the replay file when one is set, else the fuzz loop (for all of fuzz.duration). */
   public Report run(Spec spec) {
+    return run(spec, durationNanos);
+  }
+
+  private Report run(Spec spec, Long durationNanos) {
     if (replay != null) {
       return replay(spec);
     }
@@ -279,6 +292,9 @@ public final class Fuzzer {
   // Null when the outcome is valid (lastOutcome then names it), else what went wrong.
   private Throwable runOnce(Target target, byte[] input) {
     MemoryBudget budget = new MemoryBudget(memoryBytes);
+    long allocatedBefore = ALLOCATION.getCurrentThreadAllocatedBytes();
+    long held = 0;
+    Throwable failure = null;
     try (RequestMemory memory = budget.open()) {
       Context context = memory.attachTo(Context.ROOT);
       Context previous = context.attach();
@@ -286,19 +302,39 @@ public final class Fuzzer {
         Call call = new Call(memory);
         target.run(input, call);
         lastOutcome = call.outcome;
-        return null;
+      } catch (FlarestackException e) {
+        if (e.httpStatus() >= 400 && e.httpStatus() < 500) {
+          lastOutcome = e.httpStatus() + " " + normalize(e.getMessage());
+        } else {
+          failure = e;
+        }
       } finally {
+        held = memory.held();
         context.detach(previous);
       }
-    } catch (FlarestackException e) {
-      if (e.httpStatus() >= 400 && e.httpStatus() < 500) {
-        lastOutcome = e.httpStatus() + " " + normalize(e.getMessage());
-        return null;
-      }
-      return e;
     } catch (Throwable t) { // every other exception and error is a finding
-      return t;
+      failure = t;
     }
+    if (failure == null) {
+      failure = amplification(input.length, held, ALLOCATION.getCurrentThreadAllocatedBytes() - allocatedBefore);
+    }
+    return failure;
+  }
+
+  /**
+   * A finding when one input made the decoder allocate far more than the input and what it
+   * reserved from the request's memory can explain: a small body that expands into gigabytes
+   * passes every size limit and still takes the heap down. Allocation counts no time and does not
+   * depend on the machine, so this check is as deterministic as the run.
+   */
+  private AssertionError amplification(int inputBytes, long reserved, long allocated) {
+    long allowed = ALLOCATION_FLOOR + ALLOCATION_FACTOR * (inputBytes + reserved);
+    if (allocated <= allowed) {
+      return null;
+    }
+    return finding(String.format("memory amplification: the input of %d bytes made the decoder allocate %d bytes while"
+        + " it reserved %d bytes of the request's memory (allowed: %d + %d per input or reserved byte)", inputBytes,
+        allocated, reserved, ALLOCATION_FLOOR, ALLOCATION_FACTOR));
   }
 
   /**

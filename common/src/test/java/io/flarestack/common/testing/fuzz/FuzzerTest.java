@@ -108,6 +108,29 @@ class FuzzerTest {
   }
 
   @Test
+  void allocatingFarMoreThanTheInputAndItsReservationIsAFinding() {
+    // 300 MB of garbage for a 23-byte input: what an unreserved expansion looks like.
+    Fuzzer.Spec expands = new Fuzzer.Spec("expands", Form.TEXT, FOLDED, 2, (input, call) -> {
+      for (int i = 0; i < 300; i++) {
+        sink = new byte[1 << 20];
+      }
+    });
+    assertThat(fuzzer(1, null).run(expands).findings()).singleElement().satisfies(f -> assertThat(f.error())
+        .hasMessageStartingWith("memory amplification: the input of 23 bytes made the decoder allocate")
+        .hasMessageContaining("while it reserved 0 bytes"));
+    // The same work with the memory reserved first is what decoders should do.
+    Fuzzer.Spec reserves = new Fuzzer.Spec("reserves", Form.TEXT, FOLDED, 2, (input, call) -> {
+      call.memory().reserve(300L << 20, "the expansion");
+      for (int i = 0; i < 300; i++) {
+        sink = new byte[1 << 20];
+      }
+    });
+    assertThat(new Fuzzer(1, null, null, null, null, dir, 1L << 30).run(reserves).findings()).isEmpty();
+  }
+
+  private static volatile byte[] sink;
+
+  @Test
   void aRunIsAFunctionOfItsSeed() {
     assertThat(inputs(7)).isEqualTo(inputs(7)).isNotEqualTo(inputs(8));
   }
