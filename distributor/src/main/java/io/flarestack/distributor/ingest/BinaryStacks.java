@@ -1,6 +1,7 @@
 package io.flarestack.distributor.ingest;
 
 import io.flarestack.common.errors.FlarestackException;
+import io.flarestack.common.io.RequestMemory;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
@@ -27,19 +28,27 @@ import java.util.function.IntConsumer;
  *       contributes the stack of frame names from below the root down to it.
  * </ul>
  *
- * Both must hold exactly one root and nothing after it. Stateless.
+ * Both must hold exactly one root and nothing after it. Every stack is reserved from the request's
+ * {@link RequestMemory} before it is kept: a body of nested nodes spells stacks whose total length
+ * grows with the square of the body (a chain of n nodes below a long name), so a small body could
+ * otherwise expand into gigabytes. Stateless.
  */
 public final class BinaryStacks {
+  /** What keeping one stack costs besides its characters: the string, its map entry and value. */
+  private static final long STACK_OVERHEAD = 96;
+
   private BinaryStacks() {}
 
   /**
    * Reads a trie body.
    *
    * @param maxKeyLength the longest stack, in bytes
-   * @throws FlarestackException invalid_argument naming what is malformed and where
+   * @throws FlarestackException invalid_argument naming what is malformed and where; what
+   *     {@link RequestMemory#reserve} throws when the stacks do not fit the request's memory
    */
   public static Map<String, Long> parseTrie(byte[] body, int maxKeyLength) {
     Uvarints in = new Uvarints(body, "trie");
+    RequestMemory memory = RequestMemory.current();
     Map<String, Long> stacks = new LinkedHashMap<>();
     KeyBytes key = new KeyBytes();
     Deque<long[]> open = new ArrayDeque<>(); // {children left, key length before the node}
@@ -59,6 +68,7 @@ public final class BinaryStacks {
       }
       key.append(body, nameAt, nameLen);
       if (value > 0) {
+        reserve(memory, key.length, "trie");
         add(stacks, utf8(Arrays.copyOf(key.bytes, key.length), in, nodeAt), value);
       }
       if (children > 0) {
@@ -79,10 +89,12 @@ public final class BinaryStacks {
    *
    * @param maxNameLength the longest frame name, in bytes
    * @param maxChildren the most children one node may have
-   * @throws FlarestackException invalid_argument naming what is malformed and where
+   * @throws FlarestackException invalid_argument naming what is malformed and where; what
+   *     {@link RequestMemory#reserve} throws when the stacks do not fit the request's memory
    */
   public static Map<String, Long> parseTree(byte[] body, int maxNameLength, int maxChildren) {
     Uvarints in = new Uvarints(body, "tree");
+    RequestMemory memory = RequestMemory.current();
     Map<String, Long> stacks = new LinkedHashMap<>();
     StringBuilder stack = new StringBuilder();
     Deque<long[]> open = new ArrayDeque<>(); // {children left, stack length before the node}
@@ -105,6 +117,7 @@ public final class BinaryStacks {
       if (!root) {
         stack.append(before == 0 ? "" : ";").append(name);
         if (self > 0) {
+          reserve(memory, stack.length(), "tree");
           add(stacks, stack.toString(), self);
         }
       }
@@ -147,6 +160,12 @@ public final class BinaryStacks {
       System.arraycopy(src, from, bytes, length, n);
       length += n;
     }
+  }
+
+  // Every stack is charged as it is made (2 bytes a character, UTF-16 at worst): in a well-formed
+  // body each node spells a different stack, so that is what the result holds.
+  private static void reserve(RequestMemory memory, long chars, String format) {
+    memory.reserve(STACK_OVERHEAD + 2 * chars, "the stacks of the " + format + " body");
   }
 
   private static void add(Map<String, Long> stacks, String stack, long value) {
