@@ -180,7 +180,8 @@ public final class Speedscope {
   }
 
   private static FlarestackException invalid(int index, String name, String message, Object... args) {
-    return FlarestackException.invalidArgument("speedscope profile " + index + " (" + name + "): " + message, args);
+    // The profile's name is the client's text: an argument, never part of the format.
+    return FlarestackException.invalidArgument("speedscope profile %d (%s): %s", index, name, String.format(message, args));
   }
 
   private static final class Merged {

@@ -3,6 +3,7 @@ package io.flarestack.distributor.ingest;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.flarestack.common.errors.FlarestackException;
 import io.flarestack.common.errors.TooLargeException;
 import io.flarestack.common.io.MemoryBudget;
 import io.flarestack.common.io.RequestMemory;
@@ -71,6 +72,17 @@ class SpeedscopeTest {
 
   private static List<Speedscope.Profile> parse(String json) {
     return Speedscope.parse(json.getBytes(StandardCharsets.UTF_8));
+  }
+
+  @Test
+  void aProfileNameWithPercentSignsIsQuotedNotUsedAsAFormat() {
+    // Found by DecoderFuzzTest: the name went into String.format's pattern, so "%t" threw
+    // UnknownFormatConversionException (a 500) instead of the 400 about the bad frame.
+    byte[] body = ("{\"$schema\":\"" + Speedscope.SCHEMA + "\",\"shared\":{\"frames\":[{\"name\":\"a\"}]},"
+        + "\"profiles\":[{\"type\":\"evented\",\"unit\":\"none\",\"name\":\"100%t %s %n\","
+        + "\"events\":[{\"type\":\"O\",\"at\":0,\"frame\":7}]}]}").getBytes(StandardCharsets.UTF_8);
+    assertThatThrownBy(() -> Speedscope.parse(body)).isInstanceOf(FlarestackException.class)
+        .hasMessage("speedscope profile 0 (100%t %s %n): frame 7 is not an index into shared.frames (1 frames)");
   }
 
   @Test
