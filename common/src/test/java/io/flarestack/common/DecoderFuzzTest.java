@@ -93,9 +93,10 @@ class DecoderFuzzTest {
       }
     }
     List<Fuzzer.Spec> out = new ArrayList<>();
+    List<byte[]> pprofs = FuzzSeeds.pprofs(8 << 10);
     for (Map.Entry<String, MethodDescriptor.Marshaller<?>> e : types.entrySet()) {
       Message prototype = (Message) ((MethodDescriptor.PrototypeMarshaller<?>) e.getValue()).getMessagePrototype();
-      List<Message> seeds = seeds(prototype);
+      List<Message> seeds = seeds(prototype, pprofs);
       List<byte[]> proto = new ArrayList<>();
       List<byte[]> json = new ArrayList<>();
       for (Message m : seeds) {
@@ -114,11 +115,10 @@ class DecoderFuzzTest {
   }
 
   // A filled message of the type, and for the push requests ones built from real profiles.
-  private static List<Message> seeds(Message prototype) throws InvalidProtocolBufferException {
+  private static List<Message> seeds(Message prototype, List<byte[]> pprofs) throws InvalidProtocolBufferException {
     List<Message> out = new ArrayList<>();
     out.add(prototype.getParserForType().parseFrom(FuzzSeeds.filled(prototype.getDescriptorForType(), 4).toByteArray()));
     String type = prototype.getDescriptorForType().getFullName();
-    List<byte[]> pprofs = FuzzSeeds.pprofs(8 << 10);
     if (type.equals(PushRequest.getDescriptor().getFullName())) {
       RawProfileSeries.Builder s = RawProfileSeries.newBuilder()
           .addLabels(LabelPair.newBuilder().setName("__name__").setValue("process_cpu"))

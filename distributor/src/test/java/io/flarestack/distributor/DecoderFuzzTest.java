@@ -124,7 +124,7 @@ class DecoderFuzzTest {
 
     List<byte[]> pprofs = FuzzSeeds.pprofs(24 << 10);
     List<Fuzzer.Spec> specs = new ArrayList<>();
-    specs.add(new Fuzzer.Spec("pprof-push", Form.PROTO, pprofs, 300, (input, call) -> push(LENIENT, input)));
+    specs.add(new Fuzzer.Spec("pprof-push", Form.PROTO, pprofs, 200, (input, call) -> push(LENIENT, input)));
     specs.add(new Fuzzer.Spec("pprof-push-default-limits", Form.PROTO, pprofs, 60,
         (input, call) -> push(DEFAULTS, input)));
     specs.add(new Fuzzer.Spec("push-request", Form.PROTO, pushRequests(pprofs), 100, (input, call) -> {
@@ -134,6 +134,11 @@ class DecoderFuzzTest {
     }));
     specs.add(new Fuzzer.Spec("ingest-pprof", Form.PROTO, pprofs, 100,
         (input, call) -> ingest(QUERY + "&format=pprof", input, call)));
+    // The spies whose profiles are repaired: function names rewritten (pyspy), ids and sample types (dotnetspy).
+    specs.add(new Fuzzer.Spec("ingest-pprof-pyspy", Form.PROTO, pprofs, 40,
+        (input, call) -> ingest(QUERY.replace("gospy", "pyspy") + "&format=pprof", input, call)));
+    specs.add(new Fuzzer.Spec("ingest-pprof-dotnetspy", Form.PROTO, pprofs, 40,
+        (input, call) -> ingest(QUERY.replace("gospy", "dotnetspy") + "&format=pprof", input, call)));
     specs.add(new Fuzzer.Spec("ingest-pprof-multipart", Form.BINARY, pprofForms(), 80,
         (input, call) -> ingest(QUERY, input, call, "Content-Type", MULTIPART)));
     specs.add(new Fuzzer.Spec("ingest-jfr", Form.BINARY, List.of(SharedTestData.bytes("jfr/dump1.jfr.gz")), 8,
