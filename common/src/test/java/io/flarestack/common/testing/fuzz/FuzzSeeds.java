@@ -20,17 +20,25 @@ import java.util.Map;
  * field filled with plausible values. Stateless.
  */
 public final class FuzzSeeds {
-  /** The captured pprof uploads of real clients (Go runtime/pprof, Node.js SDK bodies). */
-  public static final List<String> CAPTURED_PPROFS = List.of("captured/go-1.19-runtime-pprof/allocs.pb.gz",
-      "captured/go-1.19-runtime-pprof/cpu-with-labels.pb.gz", "captured/nodejs-0.6.4/heap-pprof.body",
+  /** The captured pprof uploads of the Node.js SDK. */
+  public static final List<String> CAPTURED_PPROFS = List.of("captured/nodejs-0.6.4/heap-pprof.body",
       "captured/nodejs-0.6.4/wall-cpu-pprof.body");
+  /**
+   * Profiles written by Go's runtime/pprof and the JDK, in whichever of the test data's layouts is
+   * present: the shared folder's captures, or the repository's own profiles that replace them.
+   */
+  private static final List<String> RUNTIME_PPROFS = List.of("captured/go-1.19-runtime-pprof/allocs.pb.gz",
+      "captured/go-1.19-runtime-pprof/cpu-with-labels.pb.gz", "go/cpu.pb.gz", "go/heap.pb.gz", "java/cpu.pb.gz");
   /** Folded (collapsed) stack text: extracted fixtures and the Java agent 0.11.5 upload. */
   public static final List<String> FOLDED = List.of("folded/dump1.itimer.thread_name=pool-2-thread-1.folded",
       "folded/cortex-dev-01__kafka-0__cpu__0.cpu.folded", "captured/java-agent-0.11.5/collapsed-itimer.body");
 
   private FuzzSeeds() {}
 
-  /** Every pprof of the test data as stored (gzipped or not) and the captured ones, up to {@code maxBytes} each. */
+  /**
+   * Every pprof of the test data as stored (gzipped or not), the Node.js uploads and the Go and
+   * Java runtime profiles, up to {@code maxBytes} each.
+   */
   public static List<byte[]> pprofs(int maxBytes) {
     List<byte[]> out = new ArrayList<>();
     for (SharedTestData.PprofFile f : SharedTestData.pprofFiles()) {
@@ -43,6 +51,19 @@ public final class FuzzSeeds {
       if (b.length <= maxBytes) {
         out.add(b);
       }
+    }
+    int runtime = 0;
+    for (String name : RUNTIME_PPROFS) {
+      if (java.nio.file.Files.isRegularFile(SharedTestData.root().resolve(name))) {
+        runtime++;
+        byte[] b = SharedTestData.bytes(name);
+        if (b.length <= maxBytes) {
+          out.add(b);
+        }
+      }
+    }
+    if (runtime == 0) {
+      throw new IllegalStateException("none of " + RUNTIME_PPROFS + " is in the test data at " + SharedTestData.root());
     }
     return out;
   }
