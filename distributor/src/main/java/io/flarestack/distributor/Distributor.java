@@ -116,9 +116,13 @@ public final class Distributor extends AbstractService {
     long now = nanos(clock.instant());
     long remainingBody = l.ingestionBodyLimitBytes() > 0 ? l.ingestionBodyLimitBytes() : Long.MAX_VALUE;
     List<ProfileSeries> accepted = new ArrayList<>();
-    List<FlarestackException> errors = new ArrayList<>();
+    Rejections errors = new Rejections();
     long samples = 0;
     for (RawProfileSeries series : request.getSeriesList()) {
+      // A series' labels are validated once, not per profile: a series of thousands of profiles
+      // would otherwise format its (possibly huge) label set into thousands of messages.
+      Labels seriesLabels = null;
+      DiscardException labelError = null;
       for (RawSample sample : series.getSamplesList()) {
         ByteString raw = sample.getRawProfile();
         DecodedProfile decoded;
@@ -136,7 +140,17 @@ public final class Distributor extends AbstractService {
               config.maxSamplesPerRequest(), DistributorConfig.MAX_SAMPLES_PER_REQUEST.describe());
         }
         try {
-          accept(tenant, l, series.getLabelsList(), raw.size(), decoded, now, accepted);
+          if (seriesLabels == null && labelError == null) {
+            try {
+              seriesLabels = seriesLabels(series.getLabelsList(), l);
+            } catch (DiscardException e) {
+              labelError = e;
+            }
+          }
+          if (labelError != null) {
+            throw labelError;
+          }
+          accept(tenant, l, seriesLabels, raw.size(), decoded, now, accepted);
         } catch (DiscardException e) {
           reject(tenant, e, decoded.decompressedSize(), errors);
         }
@@ -145,16 +159,19 @@ public final class Distributor extends AbstractService {
     if (!accepted.isEmpty()) {
       write(tenant, io.flarestack.api.ingester.v1.PushRequest.newBuilder().addAllSeries(accepted).build(), scheduler);
     }
-    if (!errors.isEmpty()) {
+    if (errors.count > 0) {
       throw combine(errors, total);
     }
   }
 
-  private void accept(String tenant, Limits l, List<LabelPair> pairs, int compressedSize, DecodedProfile decoded,
+  // Pyroscope's default max_sessions_per_series (0) removes the session id: it would make every
+  // SDK restart a new set of series.
+  private static Labels seriesLabels(List<LabelPair> pairs, Limits l) {
+    return relabel(LabelValidator.validateRequest(pairs, l).without(LabelNames.SESSION_ID));
+  }
+
+  private void accept(String tenant, Limits l, Labels labels, int compressedSize, DecodedProfile decoded,
       long now, List<ProfileSeries> out) {
-    // Pyroscope's default max_sessions_per_series (0) removes the session id: it would make
-    // every SDK restart a new set of series.
-    Labels labels = relabel(LabelValidator.validateRequest(pairs, l).without(LabelNames.SESSION_ID));
     long bytes = decoded.decompressedSize() + labelBytes(labels);
     if (!rateLimiter.allow(tenant, l.ingestionRateMb() * MIB, l.ingestionBurstSizeMb() * MIB, bytes)) {
       throw new DiscardException(ErrorCode.RESOURCE_EXHAUSTED, DiscardReason.RATE_LIMITED, String.format(
@@ -204,28 +221,44 @@ public final class Distributor extends AbstractService {
     }
   }
 
-  private void reject(String tenant, DiscardException e, long bytes, List<FlarestackException> errors) {
+  private void reject(String tenant, DiscardException e, long bytes, Rejections errors) {
     metrics.discarded(e.reason(), tenant, bytes);
     log.debug("profile rejected: tenant={} reason={} error={}", tenant, e.reason().label(), e.getMessage());
     errors.add(e);
   }
 
-  private static FlarestackException combine(List<FlarestackException> errors, int total) {
-    if (errors.size() == 1) {
-      return errors.get(0);
+  private static FlarestackException combine(Rejections errors, int total) {
+    if (errors.count == 1) {
+      return errors.first.get(0);
     }
     StringBuilder sb = new StringBuilder();
-    sb.append(errors.size()).append(" of ").append(total).append(" profiles were rejected: ");
-    for (int i = 0; i < Math.min(errors.size(), MAX_REPORTED_ERRORS); i++) {
+    sb.append(errors.count).append(" of ").append(total).append(" profiles were rejected: ");
+    for (int i = 0; i < errors.first.size(); i++) {
       if (i > 0) {
         sb.append("; ");
       }
-      sb.append(errors.get(i).getMessage());
+      sb.append(errors.first.get(i).getMessage());
     }
-    if (errors.size() > MAX_REPORTED_ERRORS) {
-      sb.append("; and ").append(errors.size() - MAX_REPORTED_ERRORS).append(" more");
+    if (errors.count > MAX_REPORTED_ERRORS) {
+      sb.append("; and ").append(errors.count - MAX_REPORTED_ERRORS).append(" more");
     }
-    return new FlarestackException(errors.get(0).code(), sb.toString(), errors.get(0));
+    return new FlarestackException(errors.first.get(0).code(), sb.toString(), errors.first.get(0));
+  }
+
+  /**
+   * The rejections of one push: how many, and the first few that the error reports. The others
+   * are counted, not kept: every message may hold a profile's whole label set.
+   */
+  private static final class Rejections {
+    final List<FlarestackException> first = new ArrayList<>(MAX_REPORTED_ERRORS);
+    int count;
+
+    void add(FlarestackException e) {
+      if (first.size() < MAX_REPORTED_ERRORS) {
+        first.add(e);
+      }
+      count++;
+    }
   }
 
   private static long labelBytes(Labels labels) {

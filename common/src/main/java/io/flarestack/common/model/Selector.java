@@ -252,7 +252,7 @@ public record Selector(String metricName, List<Matcher> matchers) {
             case '\\', '"', '\'' -> sb.append(e);
             case 'x' -> sb.append((char) hex(2));
             case 'u' -> sb.append((char) hex(4));
-            case 'U' -> sb.appendCodePoint(hex(8));
+            case 'U' -> sb.appendCodePoint(codePoint(hex(8)));
             default -> throw error("unknown escape sequence \\" + e);
           }
         } else {
@@ -272,6 +272,14 @@ public record Selector(String metricName, List<Matcher> matchers) {
       } catch (NumberFormatException e) {
         throw error("invalid hex escape");
       }
+    }
+
+    private int codePoint(int v) {
+      if (!Character.isValidCodePoint(v)) {
+        pos -= 10; // the escape starts at the backslash
+        throw error(String.format("\\U%08x is not a Unicode code point (the largest is \\U0010ffff)", v));
+      }
+      return v;
     }
 
     private char peek() {

@@ -116,6 +116,19 @@ class SelectorTest {
   }
 
   @Test
+  void escapesPastTheLastCodePointAreRefusedNotThrown() {
+    // Found by DecoderFuzzTest: \\U48364800 reached StringBuilder.appendCodePoint (an IllegalArgumentException).
+    for (String bad : List.of("{a='\\U48364800'}", "{a=\"\\U00110000\"}", "{a=\"\\Uffffffff\"}")) {
+      assertThatThrownBy(() -> Selector.parse(bad)).as(bad).isInstanceOfSatisfying(FlarestackException.class, e -> {
+        assertThat(e.code()).isEqualTo(ErrorCode.INVALID_ARGUMENT);
+        assertThat(e.getMessage()).contains("is not a Unicode code point (the largest is \\U0010ffff)")
+            .contains("at position 4");
+      });
+    }
+    assertThat(Selector.parse("{a=\"\\U0010ffff\"}").matchers().get(0).value()).isEqualTo("\udbff\udfff");
+  }
+
+  @Test
   void roundTripsThroughToString() {
     Selector s = Selector.parse("{a=\"1\", \"b.c\"!~\"x|y\", d=~\"q\\\"\"}");
     assertThat(Selector.parse(s.toString())).isEqualTo(s);

@@ -1,6 +1,7 @@
 package io.flarestack.distributor.ingest;
 
 import io.flarestack.common.errors.FlarestackException;
+import io.flarestack.common.io.RequestMemory;
 import io.flarestack.common.limits.Limits;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
@@ -47,6 +48,7 @@ public final class BinaryStacks {
     Uvarints in = new Uvarints(body, "trie");
     Map<String, Long> stacks = new LinkedHashMap<>();
     Budget budget = new Budget("trie", maxStackBytes);
+    RequestMemory memory = RequestMemory.current();
     KeyBytes key = new KeyBytes();
     Deque<long[]> open = new ArrayDeque<>(); // {children left, key length before the node}
     boolean rootDone = false;
@@ -66,6 +68,7 @@ public final class BinaryStacks {
       key.append(body, nameAt, nameLen);
       if (value > 0) {
         budget.spend(key.length);
+        reserve(memory, key.length, "trie");
         add(stacks, utf8(Arrays.copyOf(key.bytes, key.length), in, nodeAt), value);
       }
       if (children > 0) {
@@ -93,6 +96,7 @@ public final class BinaryStacks {
     Uvarints in = new Uvarints(body, "tree");
     Map<String, Long> stacks = new LinkedHashMap<>();
     Budget budget = new Budget("tree", maxStackBytes);
+    RequestMemory memory = RequestMemory.current();
     StringBuilder stack = new StringBuilder();
     Deque<long[]> open = new ArrayDeque<>(); // {children left, stack length before the node}
     boolean root = true;
@@ -115,6 +119,7 @@ public final class BinaryStacks {
         stack.append(before == 0 ? "" : ";").append(name);
         if (self > 0) {
           budget.spend(stack.length());
+          reserve(memory, stack.length(), "tree");
           add(stacks, stack.toString(), self);
         }
       }
@@ -146,6 +151,15 @@ public final class BinaryStacks {
   }
 
   /** The stack bytes a body may still expand to. */
+  /** What keeping one stack costs besides its characters: the string, its map entry and value. */
+  private static final long STACK_OVERHEAD = 96;
+
+  // Every stack is also charged to the request's memory as it is made (2 bytes a character,
+  // UTF-16 at worst): in a well-formed body each node spells a different stack.
+  private static void reserve(RequestMemory memory, long chars, String format) {
+    memory.reserve(STACK_OVERHEAD + 2 * chars, "the stacks of the " + format + " body");
+  }
+
   private static final class Budget {
     private final String format;
     private final long limit;

@@ -3,6 +3,7 @@ package io.flarestack.distributor.ingest;
 import io.flarestack.api.google.v1.Function;
 import io.flarestack.api.google.v1.Profile;
 import io.flarestack.api.google.v1.ValueType;
+import io.flarestack.common.io.RequestMemory;
 import io.flarestack.distributor.pprof.DecodedProfile;
 import io.flarestack.distributor.pprof.PprofDecoder;
 import java.util.ArrayList;
@@ -26,6 +27,9 @@ import java.util.Map;
  */
 public final class PprofUploads {
   private static final long END_OF_1970_NANOS = 365L * 24 * 3600 * 1_000_000_000L;
+  private static final String SCRIPTING_SEPARATOR = ":-1 - ";
+  /** What one more string costs besides its characters: the string, its table slot and map entry. */
+  private static final long NAME_OVERHEAD = 128;
 
   private PprofUploads() {}
 
@@ -45,6 +49,8 @@ public final class PprofUploads {
    * @param bodyLimit {@code ingestion_body_limit}, 0 for none
    * @param maxSamples {@code max_profile_stacktrace_samples}, 0 for none
    * @throws io.flarestack.distributor.DiscardException when the bytes are not a pprof or too large
+   * @throws io.flarestack.common.errors.FlarestackException what {@link RequestMemory#reserve}
+   *     throws when the rewritten names do not fit the request's memory
    */
   public static Upload prepare(byte[] data, SampleTypeConfig config, String spyName, long fromNanos,
       long maxProfileSize, long bodyLimit, int maxSamples) {
@@ -75,16 +81,24 @@ public final class PprofUploads {
     return out;
   }
 
+  // One new string per distinct (file, name) pair, reserved from the request's memory before it
+  // is made: every function may pair a long file name with its own name, so a profile within the
+  // size limit could otherwise spell gigabytes of names.
   private static Profile.Builder rewriteScriptingNames(Profile.Builder b) {
-    Map<String, Integer> added = new HashMap<>();
+    RequestMemory memory = RequestMemory.current();
+    Map<List<Long>, Integer> added = new HashMap<>();
     for (int i = 0; i < b.getFunctionCount(); i++) {
       Function f = b.getFunction(i);
-      String name = stringOf(b, f.getFilename()) + ":-1 - " + stringOf(b, f.getName());
-      Integer idx = added.get(name);
+      List<Long> pair = List.of(f.getFilename(), f.getName());
+      Integer idx = added.get(pair);
       if (idx == null) {
+        String file = stringOf(b, f.getFilename());
+        String function = stringOf(b, f.getName());
+        memory.reserve(NAME_OVERHEAD + 2L * (file.length() + SCRIPTING_SEPARATOR.length() + function.length()),
+            "the rewritten function names of the profile");
         idx = b.getStringTableCount();
-        b.addStringTable(name);
-        added.put(name, idx);
+        b.addStringTable(file + SCRIPTING_SEPARATOR + function);
+        added.put(pair, idx);
       }
       b.setFunction(i, f.toBuilder().setName(idx));
     }

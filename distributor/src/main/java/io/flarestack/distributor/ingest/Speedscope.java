@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.flarestack.common.errors.FlarestackException;
+import io.flarestack.common.io.RequestMemory;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -24,6 +25,8 @@ public final class Speedscope {
   static final String SCHEMA = "https://www.speedscope.app/file-format-schema.json";
   static final Set<String> UNITS = Set.of("none", "nanoseconds", "microseconds", "milliseconds", "seconds", "bytes");
   private static final ObjectMapper JSON = new ObjectMapper();
+  /** What keeping one stack costs besides its characters: the string, its map entry and value. */
+  private static final long STACK_OVERHEAD = 96;
 
   private Speedscope() {}
 
@@ -39,7 +42,8 @@ public final class Speedscope {
   /**
    * @throws FlarestackException invalid_argument naming what is wrong: not JSON, another schema,
    *     an unknown profile type or unit, a frame index out of range, events out of order or not
-   *     nested, samples and weights of different lengths, a negative weight
+   *     nested, samples and weights of different lengths, a negative weight; what
+   *     {@link RequestMemory#reserve} throws when the stacks do not fit the request's memory
    */
   public static List<Profile> parse(byte[] body) {
     JsonNode root;
@@ -155,14 +159,29 @@ public final class Speedscope {
     return f.asInt();
   }
 
+  // The stack is reserved from the request's memory before it is joined, and kept reserved when it
+  // is new: a frame may repeat in a stack and stacks may grow event by event, so a small body
+  // could otherwise spell gigabytes of stacks.
   private static void add(Map<String, Double> weights, List<String> stack, double w) {
     if (w > 0) {
-      weights.merge(String.join(";", stack), w, Double::sum);
+      long chars = stack.size() - 1;
+      for (String f : stack) {
+        chars += f.length();
+      }
+      long cost = STACK_OVERHEAD + 2 * chars;
+      RequestMemory memory = RequestMemory.current();
+      memory.reserve(cost, "the stacks of the speedscope body");
+      String key = String.join(";", stack);
+      if (weights.containsKey(key)) {
+        memory.release(cost);
+      }
+      weights.merge(key, w, Double::sum);
     }
   }
 
   private static FlarestackException invalid(int index, String name, String message, Object... args) {
-    return FlarestackException.invalidArgument("speedscope profile " + index + " (" + name + "): " + message, args);
+    // The profile's name is the client's text: an argument, never part of the format.
+    return FlarestackException.invalidArgument("speedscope profile %d (%s): %s", index, name, String.format(message, args));
   }
 
   private static final class Merged {

@@ -145,13 +145,13 @@ public final class ProfileValidator {
         throw malformed("location id is 0 (location %d of %d)", i, p.getLocationCount());
       }
       checkId(l.getId(), "location");
-      if (l.getMappingId() != 0 && mappings.get(l.getMappingId()) < 0) {
+      if (l.getMappingId() != 0 && !exists(mappings, l.getMappingId())) {
         throw malformed("location %s references mapping %s, which does not exist", Long.toUnsignedString(l.getId()),
             Long.toUnsignedString(l.getMappingId()));
       }
       for (int j = 0; j < l.getLineCount(); j++) {
         Line line = l.getLine(j);
-        if (line.getFunctionId() != 0 && functions.get(line.getFunctionId()) < 0) {
+        if (line.getFunctionId() != 0 && !exists(functions, line.getFunctionId())) {
           throw malformed("location %s references function %s, which does not exist", Long.toUnsignedString(l.getId()),
               Long.toUnsignedString(line.getFunctionId()));
         }
@@ -180,7 +180,7 @@ public final class ProfileValidator {
       addToTotals(p, s, i, totals, labels);
       for (int j = 0; j < s.getLocationIdCount(); j++) {
         long id = s.getLocationId(j);
-        if (id == 0 || id == Long.MIN_VALUE || locations.get(id) < 0) {
+        if (id == 0 || !exists(locations, id)) {
           throw malformed("sample %d references location %s, which does not exist", i, Long.toUnsignedString(id));
         }
       }
@@ -253,7 +253,12 @@ public final class ProfileValidator {
     }
   }
 
-  // Long.MIN_VALUE is the empty marker of the id maps; no real profile uses ids that large.
+  // Long.MIN_VALUE is the empty marker of the id maps (looking it up finds an empty slot, not
+  // "missing"), so no id may be it and no reference to it resolves.
+  private static boolean exists(LongIntMap index, long id) {
+    return id != Long.MIN_VALUE && index.get(id) >= 0;
+  }
+
   private static void checkId(long id, String what) {
     if (id == Long.MIN_VALUE) {
       throw malformed("%s id %s is out of range", what, Long.toUnsignedString(id));

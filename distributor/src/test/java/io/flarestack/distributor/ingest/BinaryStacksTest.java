@@ -4,11 +4,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.flarestack.common.errors.FlarestackException;
+import io.flarestack.common.errors.TooLargeException;
+import io.flarestack.common.io.MemoryBudget;
+import io.flarestack.common.io.RequestMemory;
+import io.grpc.Context;
 import io.flarestack.distributor.testing.LegacyEncodings;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Map;
+import java.util.concurrent.Callable;
 import org.junit.jupiter.api.Test;
 
 class BinaryStacksTest {
@@ -99,6 +104,51 @@ class BinaryStacksTest {
     LegacyEncodings.uvarint(out, 0);
     assertThatThrownBy(() -> BinaryStacks.parseTree(out.toByteArray(), 100, 100, 1 << 20))
         .hasMessageContaining("not valid UTF-8");
+  }
+
+  // A long name, then a chain of one-byte nodes below it, each with a value: every node spells a
+  // stack as long as the chain above it, so the stacks grow with the square of the body.
+  private static byte[] chainBelowALongName(int chain) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    node(out, "", 0, 1);
+    node(out, "a".repeat(20_000), 1, 1);
+    for (int i = 0; i < chain; i++) {
+      node(out, "b", 1, i == chain - 1 ? 0 : 1);
+    }
+    return out.toByteArray();
+  }
+
+  @Test
+  void stacksAreReservedFromTheRequestMemorySoASmallBodyCannotExpandIntoGigabytes() {
+    // Found with the fuzz test's allocation check: 100 KB of trie or tree spelled 400 MB of stacks
+    // (20 000 stacks of 20 KB) and 2.3 GB of allocation, unreserved; a 1 MB body, 40 GB.
+    byte[] body = chainBelowALongName(20_000);
+    assertThat(body.length).isLessThan(100_100);
+    assertThatThrownBy(() -> within(64 << 20, () -> BinaryStacks.parseTrie(body, body.length, Long.MAX_VALUE)))
+        .isInstanceOf(TooLargeException.class).hasMessageContaining("for the stacks of the trie body")
+        .hasMessageContaining("(67108864 bytes in all, -server.max-inflight-request-bytes)");
+    assertThatThrownBy(() -> within(64 << 20, () -> BinaryStacks.parseTree(body, 65535, 16000, Long.MAX_VALUE)))
+        .isInstanceOf(TooLargeException.class).hasMessageContaining("for the stacks of the tree body");
+  }
+
+  @Test
+  void whatTheStacksHoldIsReserved() throws Exception {
+    long chars = 0;
+    for (String s : STACKS.keySet()) {
+      chars += s.length();
+    }
+    long expected = 2 * chars;
+    try (RequestMemory m = new MemoryBudget(1 << 20).open()) {
+      assertThat(m.attachTo(Context.ROOT).call(() -> BinaryStacks.parseTree(LegacyEncodings.tree(STACKS), 100, 100, Long.MAX_VALUE)))
+          .isEqualTo(STACKS);
+      assertThat(m.held()).isGreaterThanOrEqualTo(expected);
+    }
+  }
+
+  private static <T> T within(long bytes, Callable<T> decode) throws Exception {
+    try (RequestMemory m = new MemoryBudget(bytes).open()) {
+      return m.attachTo(Context.ROOT).call(decode);
+    }
   }
 
   private static void node(ByteArrayOutputStream out, String name, long value, long children) {

@@ -3,7 +3,12 @@ package io.flarestack.distributor.ingest;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.flarestack.common.errors.FlarestackException;
+import io.flarestack.common.errors.TooLargeException;
+import io.flarestack.common.io.MemoryBudget;
+import io.flarestack.common.io.RequestMemory;
 import io.flarestack.common.testing.SharedTestData;
+import io.grpc.Context;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
@@ -67,5 +72,44 @@ class SpeedscopeTest {
 
   private static List<Speedscope.Profile> parse(String json) {
     return Speedscope.parse(json.getBytes(StandardCharsets.UTF_8));
+  }
+
+  @Test
+  void aProfileNameWithPercentSignsIsQuotedNotUsedAsAFormat() {
+    // Found by DecoderFuzzTest: the name went into String.format's pattern, so "%t" threw
+    // UnknownFormatConversionException (a 500) instead of the 400 about the bad frame.
+    byte[] body = ("{\"$schema\":\"" + Speedscope.SCHEMA + "\",\"shared\":{\"frames\":[{\"name\":\"a\"}]},"
+        + "\"profiles\":[{\"type\":\"evented\",\"unit\":\"none\",\"name\":\"100%t %s %n\","
+        + "\"events\":[{\"type\":\"O\",\"at\":0,\"frame\":7}]}]}").getBytes(StandardCharsets.UTF_8);
+    assertThatThrownBy(() -> Speedscope.parse(body)).isInstanceOf(FlarestackException.class)
+        .hasMessage("speedscope profile 0 (100%t %s %n): frame 7 is not an index into shared.frames (1 frames)");
+  }
+
+  @Test
+  void stacksAreReservedFromTheRequestMemorySoRepeatedFramesCannotExpandIntoGigabytes() throws Exception {
+    // Found with the fuzz test's allocation check: 60 KB of samples repeating one 20 KB frame spelled
+    // 400 MB of stacks (sample n is n frames deep), unreserved; the stack is now reserved before it
+    // is joined.
+    StringBuilder sb = new StringBuilder("{\"$schema\":\"" + Speedscope.SCHEMA + "\",\"shared\":{\"frames\":[{\"name\":\"")
+        .append("a".repeat(20_000)).append("\"}]},\"profiles\":[{\"type\":\"sampled\",\"unit\":\"none\",\"name\":\"p\",")
+        .append("\"samples\":[");
+    int n = 200;
+    for (int s = 0; s < n; s++) {
+      sb.append(s == 0 ? "[" : ",[").append("0,".repeat(s)).append("0]");
+    }
+    sb.append("],\"weights\":[").append("1,".repeat(n - 1)).append("1]}]}");
+    byte[] body = sb.toString().getBytes(StandardCharsets.UTF_8);
+    assertThat(body.length).isLessThan(62_000);
+    try (RequestMemory m = new MemoryBudget(64 << 20).open()) {
+      assertThatThrownBy(() -> m.attachTo(Context.ROOT).call(() -> Speedscope.parse(body)))
+          .isInstanceOf(TooLargeException.class).hasMessageContaining("for the stacks of the speedscope body");
+    }
+    // What a profile keeps stays reserved; repeated stacks are charged once.
+    try (RequestMemory m = new MemoryBudget(1 << 20).open()) {
+      List<Speedscope.Profile> ps = m.attachTo(Context.ROOT).call(
+          () -> Speedscope.parse(SharedTestData.bytes("speedscope/simple.speedscope.json")));
+      long chars = ps.get(0).weights().keySet().stream().mapToLong(String::length).sum();
+      assertThat(m.held()).isBetween(2 * chars, 2 * chars + 3 * 96);
+    }
   }
 }

@@ -81,6 +81,14 @@ class ProfileValidatorTest {
         "location 5 references function 4, which does not exist");
     assertMalformed(b -> b.setSample(0, Sample.newBuilder().addLocationId(6).addValue(1)),
         "sample 0 references location 6, which does not exist");
+    // 2^63 is the id maps' empty marker: a reference to it must not find an empty slot (found by the fuzz test)
+    assertMalformed(b -> b.setLocation(0, Location.newBuilder().setId(5).setMappingId(Long.MIN_VALUE)),
+        "location 5 references mapping 9223372036854775808, which does not exist");
+    assertMalformed(b -> b.setLocation(0, Location.newBuilder().setId(5)
+        .addLine(Line.newBuilder().setFunctionId(Long.MIN_VALUE))),
+        "location 5 references function 9223372036854775808, which does not exist");
+    assertMalformed(b -> b.setSample(0, Sample.newBuilder().addLocationId(Long.MIN_VALUE).addValue(1)),
+        "sample 0 references location 9223372036854775808, which does not exist");
     assertMalformed(b -> b.setSample(0, Sample.newBuilder().addLocationId(0).addValue(1)), "references location 0");
     assertMalformed(b -> b.setSample(0, Sample.newBuilder().addLocationId(5).addValue(1).addValue(2)),
         "sample value length mismatch: sample 0 has 2 values, the profile has 1 sample types");
