@@ -82,4 +82,23 @@ public class FlarestackException extends RuntimeException {
     String message = t.getMessage() != null ? t.getMessage() : t.getClass().getSimpleName();
     return new FlarestackException(ErrorCode.INTERNAL, message, t);
   }
+  /**
+   * As {@link #from(Throwable)}, for what a client is told: a failure no code classified (a bug,
+   * an I/O error deep down) is internal, and its message, which may name the server's files, stays
+   * out of the answer; the client learns its kind and that the server's log has the rest. The
+   * caller logs {@code t}.
+   */
+  public static FlarestackException forClient(Throwable t) {
+    Throwable cause = t;
+    while ((cause instanceof CompletionException || cause instanceof ExecutionException) && cause.getCause() != null) {
+      cause = cause.getCause();
+    }
+    if (cause instanceof FlarestackException || cause instanceof StatusRuntimeException
+        || cause instanceof StatusException) {
+      return from(cause);
+    }
+    return new FlarestackException(ErrorCode.INTERNAL, "internal error (" + cause.getClass().getSimpleName()
+        + "); the details are in the server's log", cause);
+  }
+
 }

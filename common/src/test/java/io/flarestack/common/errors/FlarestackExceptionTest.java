@@ -37,6 +37,13 @@ class FlarestackExceptionTest {
   void anythingElseIsInternal() {
     assertThat(FlarestackException.from(new IllegalStateException("boom")).code()).isEqualTo(ErrorCode.INTERNAL);
     assertThat(FlarestackException.from(new IllegalStateException("boom")).getMessage()).isEqualTo("boom");
+    // What a client is told of the same failure: not its message, which may name server files.
+    FlarestackException told = FlarestackException.forClient(new java.util.concurrent.CompletionException(
+        new java.io.UncheckedIOException(new java.io.IOException("/var/lib/flarestack/wal/7.wal: gone"))));
+    assertThat(told.code()).isEqualTo(ErrorCode.INTERNAL);
+    assertThat(told.getMessage()).isEqualTo("internal error (UncheckedIOException); the details are in the server's log");
+    assertThat(FlarestackException.forClient(FlarestackException.invalidArgument("bad %s", "x")).getMessage())
+        .isEqualTo("bad x");
     assertThat(FlarestackException.from(new NullPointerException()).getMessage()).isEqualTo("NullPointerException");
     assertThat(FlarestackException.from(new CompletionException(null)).code()).isEqualTo(ErrorCode.INTERNAL);
   }

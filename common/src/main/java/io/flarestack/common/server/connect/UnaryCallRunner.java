@@ -2,6 +2,7 @@ package io.flarestack.common.server.connect;
 
 import static java.util.Objects.requireNonNull;
 
+import io.flarestack.common.errors.FlarestackException;
 import io.flarestack.common.io.RequestMemory;
 import io.grpc.Attributes;
 import io.grpc.Context;
@@ -110,7 +111,9 @@ final class UnaryCallRunner {
     } catch (RuntimeException | Error e) {
       log.error("{} failed", call.getMethodDescriptor().getFullMethodName(), e);
       try {
-        call.close(Status.UNKNOWN.withDescription("application error processing RPC: " + e).withCause(e), new Metadata());
+        FlarestackException told = FlarestackException.forClient(e);
+        call.close(Status.fromCode(told.code().grpcCode()).withDescription(told.getMessage()).withCause(e),
+            new Metadata());
       } catch (IllegalStateException alreadyClosed) {
         // the application closed the call before failing
       }

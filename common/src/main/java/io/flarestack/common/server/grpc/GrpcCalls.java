@@ -9,7 +9,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Runs the body of a unary gRPC method and completes the observer: the result, or the error
- * mapped through {@link FlarestackException#from(Throwable)} to its status. Every service
+ * mapped through {@link FlarestackException#forClient(Throwable)} to its status. Every service
  * implementation answers through this, so errors look the same over gRPC and Connect.
  */
 public final class GrpcCalls {
@@ -22,7 +22,7 @@ public final class GrpcCalls {
     try {
       result = body.call();
     } catch (Exception t) {
-      FlarestackException e = FlarestackException.from(t);
+      FlarestackException e = FlarestackException.forClient(t);
       if (e.code() == ErrorCode.INTERNAL || e.code() == ErrorCode.UNKNOWN) {
         log.error("request failed", t);
       }

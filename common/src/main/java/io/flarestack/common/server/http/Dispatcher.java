@@ -133,7 +133,7 @@ public final class Dispatcher implements RequestSink {
    * a 500.
    */
   static Reply errorReply(HttpRequest request, Throwable t) {
-    FlarestackException e = FlarestackException.from(t);
+    FlarestackException e = FlarestackException.forClient(t);
     if (e.code() == ErrorCode.INTERNAL || e.code() == ErrorCode.UNKNOWN) {
       log.error("{} {} failed", request.method(), request.path(), t);
     }
