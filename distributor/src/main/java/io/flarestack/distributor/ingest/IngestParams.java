@@ -2,9 +2,7 @@ package io.flarestack.distributor.ingest;
 
 import io.flarestack.common.errors.FlarestackException;
 import io.flarestack.common.model.time.AtTime;
-import java.time.DateTimeException;
-import java.time.LocalDate;
-import java.util.Set;
+import io.flarestack.common.model.time.StrictAtTime;
 
 /**
  * The {@code from}, {@code until} and {@code sampleRate} parameters of {@code /ingest}, read
@@ -26,17 +24,6 @@ final class IngestParams {
   static final long MAX_SAMPLE_RATE = 1_000_000_000L;
   static final long DEFAULT_SAMPLE_RATE = 100;
 
-  private static final long NANOS_PER_SECOND = 1_000_000_000L;
-  private static final Set<String> SECONDS = Set.of("s", "sec", "secs", "second", "seconds");
-  private static final Set<String> MINUTES = Set.of("m", "min", "mins", "minute", "minutes");
-  private static final Set<String> HOURS = Set.of("h", "hour", "hours");
-  private static final Set<String> DAYS = Set.of("d", "day", "days");
-  private static final Set<String> WEEKS = Set.of("w", "week", "weeks");
-  private static final Set<String> MONTHS = Set.of("M", "mon", "month", "months");
-  private static final Set<String> YEARS = Set.of("y", "year", "years");
-  private static final String FORMS = "use Unix time (10 digits: seconds, 13: milliseconds, 16: microseconds,"
-      + " 19: nanoseconds), YYYYMMDD, or now with an optional offset such as now-1h";
-
   private IngestParams() {}
 
   /** A profile's time range in Unix nanoseconds, {@code from <= until}. */
@@ -48,11 +35,11 @@ final class IngestParams {
    * @throws FlarestackException invalid_argument naming the parameter and its value
    */
   static Range range(String from, String until, long nowNanos) {
-    long f = time("from", from, nowNanos);
-    long u = time("until", until, nowNanos);
+    long f = StrictAtTime.parseNanos("from", from, nowNanos);
+    long u = StrictAtTime.parseNanos("until", until, nowNanos);
     if (f > u) {
-      throw FlarestackException.invalidArgument("from (%s, %d ns) is after until (%s, %d ns)", shown(from), f,
-          shown(until), u);
+      throw FlarestackException.invalidArgument("from (%s, %d ns) is after until (%s, %d ns)",
+          StrictAtTime.shown(from), f, StrictAtTime.shown(until), u);
     }
     return new Range(f, u);
   }
@@ -62,25 +49,6 @@ final class IngestParams {
    *
    * @throws FlarestackException invalid_argument naming the parameter and its value
    */
-  static long time(String param, String text, long nowNanos) {
-    if (text == null) {
-      return nowNanos;
-    }
-    String s = strip(text);
-    if (s.isEmpty()) {
-      throw FlarestackException.invalidArgument("%s is empty; %s", param, FORMS);
-    }
-    if (allDigits(s)) {
-      checkDigits(param, text, s);
-    } else {
-      checkRelative(param, text, s, nowNanos);
-    }
-    long nanos = AtTime.parseNanos(text, nowNanos);
-    if (nanos <= 0) {
-      throw FlarestackException.invalidArgument("%s %s is not after 1970-01-01; %s", param, shown(text), FORMS);
-    }
-    return nanos;
-  }
 
   /**
    * Reads {@code sampleRate} (null means {@value #DEFAULT_SAMPLE_RATE}); 0 is allowed and keeps
@@ -93,9 +61,10 @@ final class IngestParams {
       return DEFAULT_SAMPLE_RATE;
     }
     String s = text.strip();
-    if (s.isEmpty() || !allDigits(s)) {
+    if (s.isEmpty() || !s.chars().allMatch(c -> c >= '0' && c <= '9')) {
       throw FlarestackException.invalidArgument(
-          "sampleRate %s is not a whole number of samples per second between 0 and %d", shown(text), MAX_SAMPLE_RATE);
+          "sampleRate %s is not a whole number of samples per second between 0 and %d", StrictAtTime.shown(text),
+          MAX_SAMPLE_RATE);
     }
     long v;
     try {
@@ -104,147 +73,18 @@ final class IngestParams {
       v = Long.MAX_VALUE; // more digits than a long holds
     }
     if (v > MAX_SAMPLE_RATE) {
-      throw FlarestackException.invalidArgument("sampleRate %s exceeds the limit of %d samples per second", shown(text),
-          MAX_SAMPLE_RATE);
+      throw FlarestackException.invalidArgument("sampleRate %s exceeds the limit of %d samples per second",
+          StrictAtTime.shown(text), MAX_SAMPLE_RATE);
     }
     return v;
   }
 
-  private static void checkDigits(String param, String text, String s) {
-    if (s.length() == 8 && isDate(s)) {
-      return;
-    }
-    long v;
-    try {
-      v = Long.parseLong(s);
-    } catch (NumberFormatException e) {
-      throw FlarestackException.invalidArgument("%s %s has too many digits for a timestamp; %s", param, shown(text), FORMS);
-    }
-    long scale = switch (s.length()) {
-      case 13 -> 1_000_000L;
-      case 16 -> 1_000L;
-      case 19 -> 1L;
-      default -> NANOS_PER_SECOND;
-    };
-    try {
-      Math.multiplyExact(v, scale);
-    } catch (ArithmeticException e) {
-      throw FlarestackException.invalidArgument("%s %s is too large for a timestamp in nanoseconds; %s", param,
-          shown(text), FORMS);
-    }
-  }
 
-  // [now] ( [+-] (<digits><unit>)+ )?
-  private static void checkRelative(String param, String text, String s, long nowNanos) {
-    int i = s.startsWith("now") ? 3 : 0;
-    if (i == s.length()) {
-      return; // now
-    }
-    char sign = s.charAt(i);
-    if ((sign != '+' && sign != '-') || i + 1 == s.length()) {
-      throw notATime(param, text);
-    }
-    i++;
-    long seconds = 0;
-    try {
-      while (i < s.length()) {
-        int start = i;
-        while (i < s.length() && isDigit(s.charAt(i))) {
-          i++;
-        }
-        int unitStart = i;
-        while (i < s.length() && Character.isLetter(s.charAt(i))) {
-          i++;
-        }
-        if (start == unitStart || unitStart == i) {
-          throw notATime(param, text); // a number without a unit, or a unit without a number
-        }
-        long unit = unitSeconds(s.substring(unitStart, i));
-        if (unit == 0) {
-          throw FlarestackException.invalidArgument("%s %s has the unknown time unit \"%s\"; units: s, m (or min), h, d,"
-              + " w, M (or mon), y", param, shown(text), s.substring(unitStart, i));
-        }
-        seconds = Math.addExact(seconds, Math.multiplyExact(Long.parseLong(s.substring(start, unitStart)), unit));
-      }
-      Math.addExact(nowNanos, Math.multiplyExact(sign == '-' ? -seconds : seconds, NANOS_PER_SECOND));
-    } catch (ArithmeticException | NumberFormatException e) {
-      throw FlarestackException.invalidArgument("%s %s is too far from now for a timestamp in nanoseconds", param,
-          shown(text));
-    }
-  }
 
-  private static long unitSeconds(String unit) {
-    if (SECONDS.contains(unit)) {
-      return 1;
-    }
-    if (MONTHS.contains(unit)) {
-      return 30L * 24 * 3600;
-    }
-    if (MINUTES.contains(unit)) {
-      return 60;
-    }
-    if (HOURS.contains(unit)) {
-      return 3600;
-    }
-    if (DAYS.contains(unit)) {
-      return 24L * 3600;
-    }
-    if (WEEKS.contains(unit)) {
-      return 7L * 24 * 3600;
-    }
-    if (YEARS.contains(unit)) {
-      return 365L * 24 * 3600;
-    }
-    return 0;
-  }
 
-  private static boolean isDate(String s) {
-    int year = Integer.parseInt(s.substring(0, 4));
-    if (year <= 1900) {
-      return false;
-    }
-    try {
-      LocalDate.of(year, Integer.parseInt(s.substring(4, 6)), Integer.parseInt(s.substring(6, 8)));
-      return true;
-    } catch (DateTimeException e) {
-      return false;
-    }
-  }
 
-  private static FlarestackException notATime(String param, String text) {
-    return FlarestackException.invalidArgument("%s %s is not a time; %s", param, shown(text), FORMS);
-  }
 
-  // As AtTime reads it: '_', ',' and spaces do not count.
-  private static String strip(String text) {
-    String t = text.strip();
-    StringBuilder sb = new StringBuilder(t.length());
-    for (int i = 0; i < t.length(); i++) {
-      char c = t.charAt(i);
-      if (c != '_' && c != ',' && c != ' ') {
-        sb.append(c);
-      }
-    }
-    return sb.toString();
-  }
 
-  private static boolean allDigits(String s) {
-    for (int i = 0; i < s.length(); i++) {
-      if (!isDigit(s.charAt(i))) {
-        return false;
-      }
-    }
-    return true;
-  }
 
-  private static boolean isDigit(char c) {
-    return c >= '0' && c <= '9';
-  }
 
-  private static String shown(String text) {
-    if (text == null) {
-      return "(absent: now)";
-    }
-    return '"' + (text.length() > 40 ? text.substring(0, 40) + "..." : text) + '"';
-  }
 }

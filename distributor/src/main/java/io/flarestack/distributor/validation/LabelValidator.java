@@ -142,18 +142,9 @@ public final class LabelValidator {
    * so a colon would make the stored profile type unreadable.
    */
   public static boolean isValidMetricName(String name) {
-    if (name.isEmpty()) {
-      return false;
-    }
-    for (int i = 0; i < name.length(); i++) {
-      char c = name.charAt(i);
-      boolean ok = c == '_' || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (i > 0 && c >= '0' && c <= '9');
-      if (!ok) {
-        return false;
-      }
-    }
-    return true;
+    return LabelNames.isLegacyName(name);
   }
+
 
   /**
    * The index of the first C0 control character other than tab in {@code value}, or -1.

@@ -1,5 +1,6 @@
 package io.flarestack.distributor.ingest;
 
+import io.flarestack.common.model.time.StrictAtTime;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -20,25 +21,25 @@ class IngestParamsTest {
     assertThat(IngestParams.range("1795479999", "1795480004", NOW))
         .isEqualTo(new IngestParams.Range(1795479999L * S, 1795480004L * S));
     // pyroscope-go: nanoseconds
-    assertThat(IngestParams.time("from", "1795479999123456789", NOW)).isEqualTo(1795479999123456789L);
+    assertThat(StrictAtTime.parseNanos("from", "1795479999123456789", NOW)).isEqualTo(1795479999123456789L);
     // milliseconds and microseconds by digit count
-    assertThat(IngestParams.time("from", "1795479999123", NOW)).isEqualTo(1795479999123L * 1_000_000L);
-    assertThat(IngestParams.time("from", "1795479999123456", NOW)).isEqualTo(1795479999123456L * 1_000L);
+    assertThat(StrictAtTime.parseNanos("from", "1795479999123", NOW)).isEqualTo(1795479999123L * 1_000_000L);
+    assertThat(StrictAtTime.parseNanos("from", "1795479999123456", NOW)).isEqualTo(1795479999123456L * 1_000L);
     // absent means now, as in Pyroscope
     assertThat(IngestParams.range(null, null, NOW)).isEqualTo(new IngestParams.Range(NOW, NOW));
   }
 
   @Test
   void pyroscopesOtherFormsStillWork() {
-    assertThat(IngestParams.time("from", "now", NOW)).isEqualTo(NOW);
-    assertThat(IngestParams.time("from", "now-10s", NOW)).isEqualTo(NOW - 10 * S);
-    assertThat(IngestParams.time("from", "now-1h30m", NOW)).isEqualTo(NOW - 5400 * S);
-    assertThat(IngestParams.time("from", "now+5min", NOW)).isEqualTo(NOW + 300 * S);
-    assertThat(IngestParams.time("from", "-2d", NOW)).isEqualTo(NOW - 2 * 86400 * S);
-    assertThat(IngestParams.time("from", "20261123", NOW))
+    assertThat(StrictAtTime.parseNanos("from", "now", NOW)).isEqualTo(NOW);
+    assertThat(StrictAtTime.parseNanos("from", "now-10s", NOW)).isEqualTo(NOW - 10 * S);
+    assertThat(StrictAtTime.parseNanos("from", "now-1h30m", NOW)).isEqualTo(NOW - 5400 * S);
+    assertThat(StrictAtTime.parseNanos("from", "now+5min", NOW)).isEqualTo(NOW + 300 * S);
+    assertThat(StrictAtTime.parseNanos("from", "-2d", NOW)).isEqualTo(NOW - 2 * 86400 * S);
+    assertThat(StrictAtTime.parseNanos("from", "20261123", NOW))
         .isEqualTo(LocalDate.of(2026, 11, 23).atStartOfDay(ZoneOffset.UTC).toEpochSecond() * S);
-    assertThat(IngestParams.time("from", "1_795_479_999", NOW)).isEqualTo(1795479999L * S);
-    assertThat(IngestParams.time("from", " 1795479999 ", NOW)).isEqualTo(1795479999L * S);
+    assertThat(StrictAtTime.parseNanos("from", "1_795_479_999", NOW)).isEqualTo(1795479999L * S);
+    assertThat(StrictAtTime.parseNanos("from", " 1795479999 ", NOW)).isEqualTo(1795479999L * S);
     assertThat(IngestParams.range("1795479999", "1795479999", NOW).fromNanos()).isEqualTo(1795479999L * S);
   }
 
@@ -94,7 +95,7 @@ class IngestParamsTest {
   }
 
   private static void assertRefused(String param, String value, String message) {
-    assertThatThrownBy(() -> IngestParams.time(param, value, NOW)).as(value)
+    assertThatThrownBy(() -> StrictAtTime.parseNanos(param, value, NOW)).as(value)
         .isInstanceOfSatisfying(FlarestackException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.INVALID_ARGUMENT))
         .hasMessageContaining(message);
   }

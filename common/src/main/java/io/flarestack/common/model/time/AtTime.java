@@ -161,7 +161,7 @@ public final class AtTime {
     return 0;
   }
 
-  private static String strip(String text) {
+  static String strip(String text) {
     StringBuilder sb = new StringBuilder(text.length());
     String t = text.strip();
     for (int i = 0; i < t.length(); i++) {
@@ -173,7 +173,7 @@ public final class AtTime {
     return sb.toString();
   }
 
-  private static boolean allDigits(String s) {
+  static boolean allDigits(String s) {
     for (int i = 0; i < s.length(); i++) {
       if (!isDigit(s.charAt(i))) {
         return false;
@@ -182,7 +182,7 @@ public final class AtTime {
     return true;
   }
 
-  private static boolean isDigit(char c) {
+  static boolean isDigit(char c) {
     return c >= '0' && c <= '9';
   }
 }
