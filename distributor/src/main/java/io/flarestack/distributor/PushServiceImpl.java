@@ -5,7 +5,7 @@ import static java.util.Objects.requireNonNull;
 import io.flarestack.api.push.v1.PushRequest;
 import io.flarestack.api.push.v1.PushResponse;
 import io.flarestack.api.push.v1.PusherServiceGrpc;
-import io.flarestack.common.server.grpc.GrpcCalls;
+import io.flarestack.common.edge.grpc.GrpcCalls;
 import io.flarestack.common.tenant.Tenant;
 import io.grpc.stub.StreamObserver;
 

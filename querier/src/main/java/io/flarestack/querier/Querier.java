@@ -3,8 +3,8 @@ package io.flarestack.querier;
 import static java.util.Objects.requireNonNull;
 
 import io.flarestack.api.google.v1.Profile;
-import io.flarestack.api.ingester.v1.MergePprofRequest;
 import io.flarestack.api.ingester.v1.IngesterServiceGrpc.IngesterServiceBlockingStub;
+import io.flarestack.api.ingester.v1.MergePprofRequest;
 import io.flarestack.api.ingester.v1.MergeTreeRequest;
 import io.flarestack.api.ingester.v1.PartialSeries;
 import io.flarestack.api.ingester.v1.SelectProfilesRequest;
@@ -26,10 +26,10 @@ import io.flarestack.api.types.v1.LabelValuesRequest;
 import io.flarestack.api.types.v1.LabelValuesResponse;
 import io.flarestack.api.types.v1.Labels;
 import io.flarestack.api.types.v1.ProfileType;
+import io.flarestack.common.cancel.Cancellation;
 import io.flarestack.common.lifecycle.AbstractService;
 import io.flarestack.common.model.pprof.PprofMerger;
 import io.flarestack.common.model.tree.CallTree;
-import io.flarestack.common.query.Cancellation;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -54,7 +54,7 @@ import java.util.function.Function;
  * docs/storage.md.
  *
  * <p>Every call runs in the caller's gRPC context, which the calls to backends carry (deadline,
- * cancellation); merging stops with {@link io.flarestack.common.query.QueryCancelledException}
+ * cancellation); merging stops with {@link io.flarestack.common.cancel.QueryCancelledException}
  * once that context is cancelled.
  */
 public final class Querier extends AbstractService {

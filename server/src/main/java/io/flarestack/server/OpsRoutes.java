@@ -3,10 +3,10 @@ package io.flarestack.server;
 import static java.util.Objects.requireNonNull;
 
 import io.flarestack.common.config.ConfigYaml;
+import io.flarestack.common.edge.Server;
+import io.flarestack.common.edge.http.HttpRequest;
+import io.flarestack.common.edge.http.HttpResponse;
 import io.flarestack.common.lifecycle.ServiceManager;
-import io.flarestack.common.server.Server;
-import io.flarestack.common.server.http.HttpRequest;
-import io.flarestack.common.server.http.HttpResponse;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.nio.charset.StandardCharsets;
 import java.util.List;

@@ -2,14 +2,14 @@ package io.flarestack.storegateway;
 
 import static java.util.Objects.requireNonNull;
 
-import io.flarestack.common.block.Block;
-import io.flarestack.common.block.BlockFiles;
-import io.flarestack.common.block.BlockMeta;
-import io.flarestack.common.block.CorruptBlockException;
-import io.flarestack.common.block.ReadStats;
-import io.flarestack.common.block.Ulid;
-import io.flarestack.common.objstore.Bucket;
-import io.flarestack.common.objstore.ObjectNotFoundException;
+import io.flarestack.objstore.Bucket;
+import io.flarestack.objstore.ObjectNotFoundException;
+import io.flarestack.storage.block.Block;
+import io.flarestack.storage.block.BlockFiles;
+import io.flarestack.storage.block.BlockMeta;
+import io.flarestack.storage.block.CorruptBlockException;
+import io.flarestack.storage.block.ReadStats;
+import io.flarestack.storage.block.Ulid;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;

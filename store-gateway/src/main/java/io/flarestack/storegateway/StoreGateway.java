@@ -3,13 +3,13 @@ package io.flarestack.storegateway;
 import static java.util.Objects.requireNonNull;
 
 import io.flarestack.api.storegateway.v1.BlockRef;
-import io.flarestack.common.block.Block;
-import io.flarestack.common.block.BlockMeta;
-import io.flarestack.common.block.ReadStats;
 import io.flarestack.common.lifecycle.AbstractService;
 import io.flarestack.common.lifecycle.BackgroundLoop;
-import io.flarestack.common.objstore.Bucket;
-import io.flarestack.common.query.ProfileSource;
+import io.flarestack.objstore.Bucket;
+import io.flarestack.storage.block.Block;
+import io.flarestack.storage.block.BlockMeta;
+import io.flarestack.storage.block.ReadStats;
+import io.flarestack.storage.query.ProfileSource;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.time.Clock;

@@ -18,7 +18,7 @@ final class StoreGatewayMetrics {
   final AtomicLong tenantsDiscovered = new AtomicLong();
   final AtomicLong blocksLoaded = new AtomicLong();
 
-  StoreGatewayMetrics(MeterRegistry registry, io.flarestack.common.block.ReadStats reads) {
+  StoreGatewayMetrics(MeterRegistry registry, io.flarestack.storage.block.ReadStats reads) {
     this.registry = registry;
     loads = Counter.builder("pyroscope.bucket.store.block.loads")
         .description("Total number of blocks discovered and made queryable.").register(registry);
@@ -38,10 +38,10 @@ final class StoreGatewayMetrics {
     Gauge.builder("pyroscope.bucket.store.blocks.loaded", blocksLoaded, AtomicLong::get)
         .description("Number of blocks currently queryable.").register(registry);
     io.micrometer.core.instrument.FunctionCounter.builder("pyroscope.bucket.store.read", reads,
-            io.flarestack.common.block.ReadStats::bytes).baseUnit("bytes")
+            io.flarestack.storage.block.ReadStats::bytes).baseUnit("bytes")
         .description("Bytes fetched from the bucket with ranged reads to answer queries.").register(registry);
     io.micrometer.core.instrument.FunctionCounter.builder("pyroscope.bucket.store.range.requests", reads,
-            io.flarestack.common.block.ReadStats::requests)
+            io.flarestack.storage.block.ReadStats::requests)
         .description("Ranged reads sent to the bucket to answer queries.").register(registry);
   }
 

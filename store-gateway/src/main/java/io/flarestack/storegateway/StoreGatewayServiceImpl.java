@@ -22,10 +22,10 @@ import io.flarestack.api.types.v1.LabelNamesRequest;
 import io.flarestack.api.types.v1.LabelNamesResponse;
 import io.flarestack.api.types.v1.LabelValuesRequest;
 import io.flarestack.api.types.v1.LabelValuesResponse;
-import io.flarestack.common.query.ProfileSource;
-import io.flarestack.common.query.QueryEngine;
-import io.flarestack.common.server.grpc.GrpcCalls;
+import io.flarestack.common.edge.grpc.GrpcCalls;
 import io.flarestack.common.tenant.Tenant;
+import io.flarestack.storage.query.ProfileSource;
+import io.flarestack.storage.query.QueryEngine;
 import io.grpc.stub.StreamObserver;
 import java.util.List;
 

@@ -1,11 +1,11 @@
 package io.flarestack.bench.jmh;
 
-import io.flarestack.common.block.ProfilesTable;
 import io.flarestack.common.model.LabelNames;
-import io.flarestack.common.query.ProfileRowView;
 import io.flarestack.ingester.head.Series;
 import io.flarestack.ingester.head.SeriesRows;
 import io.flarestack.ingester.head.TenantHead;
+import io.flarestack.storage.block.ProfilesTable;
+import io.flarestack.storage.query.ProfileRowView;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;

@@ -1,13 +1,13 @@
 package io.flarestack.bench.jmh;
 
 import com.github.luben.zstd.Zstd;
-import io.flarestack.common.block.BlockMeta;
-import io.flarestack.common.block.BlockWriter;
-import io.flarestack.common.block.ProfilesTable;
-import io.flarestack.common.block.Ulid;
-import io.flarestack.common.block.ZstdCodecFactory;
-import io.flarestack.common.query.ProfileRowView;
 import io.flarestack.ingester.flush.HeadBlocks;
+import io.flarestack.storage.block.BlockMeta;
+import io.flarestack.storage.block.BlockWriter;
+import io.flarestack.storage.block.ProfilesTable;
+import io.flarestack.storage.block.Ulid;
+import io.flarestack.storage.block.ZstdCodecFactory;
+import io.flarestack.storage.query.ProfileRowView;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;

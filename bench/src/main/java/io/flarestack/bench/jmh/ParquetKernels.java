@@ -1,7 +1,7 @@
 package io.flarestack.bench.jmh;
 
-import io.flarestack.common.block.BlockWriter;
-import io.flarestack.common.block.ProfilesTable;
+import io.flarestack.storage.block.BlockWriter;
+import io.flarestack.storage.block.ProfilesTable;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;

@@ -2,14 +2,14 @@ package io.flarestack.bench.jmh;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.flarestack.common.block.BlockMeta;
-import io.flarestack.common.block.BlockWriter;
-import io.flarestack.common.block.ProfilesTable;
-import io.flarestack.common.block.Ulid;
-import io.flarestack.common.query.ProfileRowView;
 import io.flarestack.ingester.flush.HeadBlocks;
 import io.flarestack.ingester.head.Series;
 import io.flarestack.ingester.head.SeriesRows;
+import io.flarestack.storage.block.BlockMeta;
+import io.flarestack.storage.block.BlockWriter;
+import io.flarestack.storage.block.ProfilesTable;
+import io.flarestack.storage.block.Ulid;
+import io.flarestack.storage.query.ProfileRowView;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;

@@ -6,7 +6,7 @@ import io.flarestack.common.errors.TooLargeException;
 import io.grpc.Context;
 
 /**
- * The heap one request holds, drawn from the server's {@link MemoryBudget}: the server edge
+ * The heap one request holds, drawn from the server's {@link MemoryBudget}: the edge
  * reserves the body as it arrives, decoders reserve what decompression and decoding will build
  * before they build it ({@link Gzip}, {@link ProtoGuard}, {@link JsonGuard}), and everything is given
  * back once the response is written or the request abandoned ({@link #close()}) <em>and</em>
@@ -129,7 +129,7 @@ public final class RequestMemory implements AutoCloseable {
   }
 
   /**
-   * The owner (the server edge) lets go: the request is answered or abandoned. Everything is given
+   * The owner (the edge) lets go: the request is answered or abandoned. Everything is given
    * back once no {@link #retain() hold} remains; later reservations are not counted. Idempotent.
    */
   @Override

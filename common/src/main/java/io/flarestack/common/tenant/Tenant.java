@@ -2,7 +2,6 @@ package io.flarestack.common.tenant;
 
 import io.flarestack.common.errors.ErrorCode;
 import io.flarestack.common.errors.FlarestackException;
-import io.flarestack.common.server.http.HttpRequest;
 import io.grpc.Context;
 import io.grpc.Metadata;
 import java.util.LinkedHashSet;
@@ -13,14 +12,15 @@ import java.util.Set;
  * Tenant identity: the {@code X-Scope-OrgID} header, its validation, and the gRPC context key
  * that carries the resolved tenant through a call. With multitenancy disabled every request is
  * tenant {@link #ANONYMOUS} and the header is ignored. Every door (Connect, gRPC, plain HTTP)
- * resolves the tenant through {@link #resolve(boolean, Iterable)} from all values of the header.
+ * resolves the tenant through {@link #resolve(boolean, Iterable)} from all values of the header
+ * (a plain HTTP route passes {@code request.headerValues(Tenant.HEADER)}; this package knows no
+ * transport, the edge sits above it).
  */
 public final class Tenant {
   public static final String HEADER = "X-Scope-OrgID";
   public static final String ANONYMOUS = "anonymous";
   public static final Metadata.Key<String> METADATA_KEY = Metadata.Key.of("x-scope-orgid", Metadata.ASCII_STRING_MARSHALLER);
   public static final Context.Key<String> CONTEXT_KEY = Context.key("flarestack-tenant");
-  private static final String HEADER_LOWER_CASE = "x-scope-orgid";
   private static final int MAX_LENGTH = 150;
   private static final int MAX_QUOTED = 5;
 
@@ -37,15 +37,6 @@ public final class Tenant {
       throw new FlarestackException(ErrorCode.UNAUTHENTICATED, "no org id");
     }
     return t;
-  }
-
-  /**
-   * Resolves the tenant of a plain HTTP request from every {@code X-Scope-OrgID} it carries.
-   *
-   * @throws FlarestackException as {@link #resolve(boolean, Iterable)}
-   */
-  public static String resolve(boolean multitenancyEnabled, HttpRequest request) {
-    return resolve(multitenancyEnabled, request.headers().getOrDefault(HEADER_LOWER_CASE, List.of()));
   }
 
   /**

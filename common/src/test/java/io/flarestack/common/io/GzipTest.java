@@ -3,10 +3,10 @@ package io.flarestack.common.io;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.flarestack.common.edge.http.Bodies;
 import io.flarestack.common.errors.ErrorCode;
 import io.flarestack.common.errors.FlarestackException;
 import io.flarestack.common.errors.TooLargeException;
-import io.flarestack.common.server.http.Bodies;
 import io.flarestack.common.testing.SharedTestData;
 import java.io.EOFException;
 import java.io.IOException;

@@ -3,9 +3,9 @@ package io.flarestack.common.tenant;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.flarestack.common.edge.http.HttpRequest;
 import io.flarestack.common.errors.ErrorCode;
 import io.flarestack.common.errors.FlarestackException;
-import io.flarestack.common.server.http.HttpRequest;
 import io.grpc.Metadata;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -81,13 +81,13 @@ class TenantTest {
   void httpRequestsContributeEveryValueOfTheHeader() {
     HttpRequest two = new HttpRequest("POST", "/ingest", Map.of(),
         Map.of("x-scope-orgid", List.of("tenant-a", "tenant-b")), new byte[0]);
-    assertThatThrownBy(() -> Tenant.resolve(true, two)).isInstanceOfSatisfying(FlarestackException.class,
+    assertThatThrownBy(() -> Tenant.resolve(true, two.headerValues(Tenant.HEADER))).isInstanceOfSatisfying(FlarestackException.class,
         e -> assertThat(e.code()).isEqualTo(ErrorCode.INVALID_ARGUMENT));
     HttpRequest one = new HttpRequest("POST", "/ingest", Map.of(), Map.of("x-scope-orgid", List.of("tenant-a")),
         new byte[0]);
-    assertThat(Tenant.resolve(true, one)).isEqualTo("tenant-a");
+    assertThat(Tenant.resolve(true, one.headerValues(Tenant.HEADER))).isEqualTo("tenant-a");
     HttpRequest none = new HttpRequest("POST", "/ingest", Map.of(), Map.of(), new byte[0]);
-    assertThatThrownBy(() -> Tenant.resolve(true, none)).hasMessage("no org id");
+    assertThatThrownBy(() -> Tenant.resolve(true, none.headerValues(Tenant.HEADER))).hasMessage("no org id");
   }
 
   @Test

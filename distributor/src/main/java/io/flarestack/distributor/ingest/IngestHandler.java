@@ -8,13 +8,13 @@ import io.flarestack.api.push.v1.PushRequest;
 import io.flarestack.api.push.v1.RawProfileSeries;
 import io.flarestack.api.push.v1.RawSample;
 import io.flarestack.api.types.v1.LabelPair;
+import io.flarestack.common.edge.http.HttpHandler;
+import io.flarestack.common.edge.http.HttpRequest;
+import io.flarestack.common.edge.http.HttpResponse;
 import io.flarestack.common.errors.FlarestackException;
 import io.flarestack.common.limits.Limits;
 import io.flarestack.common.limits.TenantLimits;
 import io.flarestack.common.model.LabelNames;
-import io.flarestack.common.server.http.HttpHandler;
-import io.flarestack.common.server.http.HttpRequest;
-import io.flarestack.common.server.http.HttpResponse;
 import io.flarestack.common.tenant.Tenant;
 import io.flarestack.distributor.Distributor;
 import io.flarestack.distributor.ingest.jfr.JfrIngest;
@@ -91,7 +91,7 @@ public final class IngestHandler implements HttpHandler {
   public HttpResponse handle(HttpRequest request) {
     String tenant;
     try {
-      tenant = Tenant.resolve(multitenancyEnabled, request);
+      tenant = Tenant.resolve(multitenancyEnabled, request.headerValues(Tenant.HEADER));
     } catch (FlarestackException e) {
       return HttpResponse.error(e);
     }

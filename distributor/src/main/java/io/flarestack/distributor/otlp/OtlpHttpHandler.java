@@ -4,6 +4,9 @@ import static java.util.Objects.requireNonNull;
 
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.util.JsonFormat;
+import io.flarestack.common.edge.http.HttpHandler;
+import io.flarestack.common.edge.http.HttpRequest;
+import io.flarestack.common.edge.http.HttpResponse;
 import io.flarestack.common.errors.ErrorCode;
 import io.flarestack.common.errors.FlarestackException;
 import io.flarestack.common.io.Gzip;
@@ -11,9 +14,6 @@ import io.flarestack.common.io.ProtoGuard;
 import io.flarestack.common.io.RequestMemory;
 import io.flarestack.common.limits.Limits;
 import io.flarestack.common.limits.TenantLimits;
-import io.flarestack.common.server.http.HttpHandler;
-import io.flarestack.common.server.http.HttpRequest;
-import io.flarestack.common.server.http.HttpResponse;
 import io.flarestack.common.tenant.Tenant;
 import io.opentelemetry.proto.collector.profiles.v1development.ExportProfilesServiceRequest;
 import io.opentelemetry.proto.collector.profiles.v1development.ExportProfilesServiceResponse;
@@ -59,7 +59,7 @@ public final class OtlpHttpHandler implements HttpHandler {
   @Override
   public HttpResponse handle(HttpRequest request) {
     try {
-      String tenant = Tenant.resolve(multitenancyEnabled, request);
+      String tenant = Tenant.resolve(multitenancyEnabled, request.headerValues(Tenant.HEADER));
       String contentType = request.header("Content-Type");
       boolean json = JSON.equals(contentType);
       if (contentType == null || (!json && !PROTOBUF.contains(contentType))) {

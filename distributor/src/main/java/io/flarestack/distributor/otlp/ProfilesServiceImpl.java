@@ -2,7 +2,7 @@ package io.flarestack.distributor.otlp;
 
 import static java.util.Objects.requireNonNull;
 
-import io.flarestack.common.server.grpc.GrpcCalls;
+import io.flarestack.common.edge.grpc.GrpcCalls;
 import io.flarestack.common.tenant.Tenant;
 import io.grpc.stub.StreamObserver;
 import io.opentelemetry.proto.collector.profiles.v1development.ExportProfilesServiceRequest;

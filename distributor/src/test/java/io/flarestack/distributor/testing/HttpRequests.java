@@ -1,6 +1,6 @@
 package io.flarestack.distributor.testing;
 
-import io.flarestack.common.server.http.HttpRequest;
+import io.flarestack.common.edge.http.HttpRequest;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;

@@ -1,12 +1,12 @@
 package io.flarestack.ingester.flush;
 
-import io.flarestack.common.block.BlockMeta;
-import io.flarestack.common.block.BlockWriter;
-import io.flarestack.common.query.ProfileRowView;
 import io.flarestack.ingester.head.Series;
 import io.flarestack.ingester.head.SeriesRows;
 import io.flarestack.ingester.head.SymbolPartition;
 import io.flarestack.ingester.head.TenantHead;
+import io.flarestack.storage.block.BlockMeta;
+import io.flarestack.storage.block.BlockWriter;
+import io.flarestack.storage.query.ProfileRowView;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.AbstractList;
@@ -35,7 +35,7 @@ public final class HeadBlocks {
       }
       series.add(new BlockWriter.SeriesData(s.labels(), s.period(), s.partition().service(), new RowList(rows)));
     }
-    Map<String, io.flarestack.common.query.Symbols> partitions = new HashMap<>();
+    Map<String, io.flarestack.storage.query.Symbols> partitions = new HashMap<>();
     for (SymbolPartition p : head.partitions()) {
       partitions.put(p.service(), p.view());
     }

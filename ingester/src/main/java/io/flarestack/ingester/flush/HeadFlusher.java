@@ -2,11 +2,11 @@ package io.flarestack.ingester.flush;
 
 import static java.util.Objects.requireNonNull;
 
-import io.flarestack.common.block.BlockMeta;
-import io.flarestack.common.block.Ulid;
 import io.flarestack.ingester.head.Head;
 import io.flarestack.ingester.head.TenantHead;
 import io.flarestack.ingester.wal.Wal;
+import io.flarestack.storage.block.BlockMeta;
+import io.flarestack.storage.block.Ulid;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;

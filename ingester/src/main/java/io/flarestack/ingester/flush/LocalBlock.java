@@ -2,8 +2,8 @@ package io.flarestack.ingester.flush;
 
 import static java.util.Objects.requireNonNull;
 
-import io.flarestack.common.block.Block;
-import io.flarestack.common.block.BlockMeta;
+import io.flarestack.storage.block.Block;
+import io.flarestack.storage.block.BlockMeta;
 import java.nio.file.Path;
 
 /**

@@ -2,15 +2,15 @@ package io.flarestack.ingester.flush;
 
 import static java.util.Objects.requireNonNull;
 
-import io.flarestack.common.block.BlockWriter;
-import io.flarestack.common.block.ReadStats;
-import io.flarestack.common.objstore.Bucket;
-import io.flarestack.common.query.ProfileSource;
 import io.flarestack.ingester.IngesterConfig;
 import io.flarestack.ingester.head.Head;
 import io.flarestack.ingester.head.TenantHead;
 import io.flarestack.ingester.query.HeadSource;
 import io.flarestack.ingester.wal.Wal;
+import io.flarestack.objstore.Bucket;
+import io.flarestack.storage.block.BlockWriter;
+import io.flarestack.storage.block.ReadStats;
+import io.flarestack.storage.query.ProfileSource;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.time.Clock;

@@ -2,8 +2,8 @@ package io.flarestack.ingester.flush;
 
 import static java.util.Objects.requireNonNull;
 
-import io.flarestack.common.block.BlockMeta;
-import io.flarestack.common.objstore.Bucket;
+import io.flarestack.objstore.Bucket;
+import io.flarestack.storage.block.BlockMeta;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;

@@ -1,6 +1,6 @@
 package io.flarestack.ingester.head;
 
-import io.flarestack.common.query.Symbols;
+import io.flarestack.storage.query.Symbols;
 import java.util.Objects;
 
 /**

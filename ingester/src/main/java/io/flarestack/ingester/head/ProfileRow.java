@@ -1,6 +1,6 @@
 package io.flarestack.ingester.head;
 
-import io.flarestack.common.query.ProfileRowView;
+import io.flarestack.storage.query.ProfileRowView;
 
 /**
  * One profile of one series (one sample type): its time, its samples sorted by stack id (then

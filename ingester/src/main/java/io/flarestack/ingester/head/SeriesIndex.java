@@ -1,9 +1,9 @@
 package io.flarestack.ingester.head;
 
+import io.flarestack.common.cancel.Cancellation;
 import io.flarestack.common.errors.FlarestackException;
 import io.flarestack.common.model.Labels;
 import io.flarestack.common.model.Matcher;
-import io.flarestack.common.query.Cancellation;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -90,7 +90,7 @@ final class SeriesIndex {
    * The series matching every matcher, in id order. Equality matchers with a non-empty value go
    * through the postings (intersected); the others are checked on the candidates' labels.
    *
-   * @throws io.flarestack.common.query.QueryCancelledException when the query's context is
+   * @throws io.flarestack.common.cancel.QueryCancelledException when the query's context is
    *     cancelled (checked per candidate: matchers can be costly)
    */
   List<Series> select(List<Matcher> matchers) {

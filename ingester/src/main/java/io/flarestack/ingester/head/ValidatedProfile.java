@@ -11,7 +11,7 @@ import io.flarestack.api.google.v1.ValueType;
 import io.flarestack.common.errors.FlarestackException;
 import io.flarestack.common.model.LabelNames;
 import io.flarestack.common.model.tree.LongIntMap;
-import io.flarestack.common.query.SpanIds;
+import io.flarestack.storage.query.SpanIds;
 
 /**
  * A pprof whose every cross reference was checked, with the id → index maps and per-sample

@@ -15,9 +15,9 @@ import io.flarestack.api.types.v1.LabelNamesRequest;
 import io.flarestack.api.types.v1.LabelNamesResponse;
 import io.flarestack.api.types.v1.LabelValuesRequest;
 import io.flarestack.api.types.v1.LabelValuesResponse;
-import io.flarestack.common.query.ProfileSource;
-import io.flarestack.common.query.QueryEngine;
 import io.flarestack.ingester.head.TenantHead;
+import io.flarestack.storage.query.ProfileSource;
+import io.flarestack.storage.query.QueryEngine;
 import java.util.List;
 
 /**

@@ -2,18 +2,18 @@ package io.flarestack.ingester.query;
 
 import static java.util.Objects.requireNonNull;
 
+import io.flarestack.common.cancel.Cancellation;
 import io.flarestack.common.model.Matcher;
-import io.flarestack.common.query.Cancellation;
-import io.flarestack.common.query.ProfileSource;
-import io.flarestack.common.query.RowVisitor;
-import io.flarestack.common.query.SelectedSeries;
-import io.flarestack.common.query.Selection;
-import io.flarestack.common.query.Symbols;
 import io.flarestack.ingester.head.ProfileRow;
 import io.flarestack.ingester.head.Series;
 import io.flarestack.ingester.head.SeriesRows;
 import io.flarestack.ingester.head.SymbolPartition;
 import io.flarestack.ingester.head.TenantHead;
+import io.flarestack.storage.query.ProfileSource;
+import io.flarestack.storage.query.RowVisitor;
+import io.flarestack.storage.query.SelectedSeries;
+import io.flarestack.storage.query.Selection;
+import io.flarestack.storage.query.Symbols;
 import java.util.ArrayList;
 import java.util.IdentityHashMap;
 import java.util.List;

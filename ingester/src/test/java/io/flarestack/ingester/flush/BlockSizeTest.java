@@ -5,13 +5,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.flarestack.api.google.v1.Profile;
 import io.flarestack.api.google.v1.Sample;
-import io.flarestack.common.block.BlockMeta;
-import io.flarestack.common.block.BlockWriter;
-import io.flarestack.common.block.Ulid;
 import io.flarestack.common.model.Labels;
 import io.flarestack.common.testing.SharedTestData;
 import io.flarestack.ingester.head.Head;
 import io.flarestack.ingester.testing.Requests;
+import io.flarestack.storage.block.BlockMeta;
+import io.flarestack.storage.block.BlockWriter;
+import io.flarestack.storage.block.Ulid;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Path;
 import java.util.List;

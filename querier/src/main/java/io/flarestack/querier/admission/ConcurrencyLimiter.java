@@ -2,10 +2,10 @@ package io.flarestack.querier.admission;
 
 import static java.util.Objects.requireNonNull;
 
+import io.flarestack.common.cancel.Cancellation;
+import io.flarestack.common.cancel.QueryCancelledException;
 import io.flarestack.common.config.ValueTypes;
 import io.flarestack.common.errors.FlarestackException;
-import io.flarestack.common.query.Cancellation;
-import io.flarestack.common.query.QueryCancelledException;
 import io.flarestack.querier.QuerierConfig;
 import io.grpc.Context;
 import io.grpc.Status;

@@ -3,9 +3,9 @@ package io.flarestack.querier.admission;
 import static java.util.Objects.requireNonNull;
 
 import io.flarestack.common.config.ValueTypes;
+import io.flarestack.common.edge.http.HttpHandler;
 import io.flarestack.common.errors.ErrorCode;
 import io.flarestack.common.errors.FlarestackException;
-import io.flarestack.common.server.http.HttpHandler;
 import io.flarestack.querier.QuerierConfig;
 import io.grpc.CallOptions;
 import io.grpc.Channel;
@@ -36,7 +36,7 @@ import java.util.concurrent.TimeUnit;
  * {@code -querier.query-timeout}, and a slot of {@code -querier.max-concurrent} (see
  * {@link ConcurrencyLimiter}); the query runs in a {@link Context} carrying both the deadline and
  * the client's cancellation, which the querier's calls to ingesters and store-gateways inherit, so
- * their work stops too ({@link io.flarestack.common.query.Cancellation}). A query stopped by the
+ * their work stops too ({@link io.flarestack.common.cancel.Cancellation}). A query stopped by the
  * timeout answers {@code deadline_exceeded} (HTTP 504) with a message naming the timeout and its
  * flag.
  *
@@ -79,7 +79,7 @@ public final class QueryAdmission {
 
   /**
    * The interceptor for the Querier API service. Its methods must answer before they return (as
-   * {@link io.flarestack.common.server.grpc.GrpcCalls#unary} does): the slot is freed then.
+   * {@link io.flarestack.common.edge.grpc.GrpcCalls#unary} does): the slot is freed then.
    */
   public ServerInterceptor interceptor() {
     return new ServerInterceptor() {
@@ -174,7 +174,7 @@ public final class QueryAdmission {
   /**
    * Wraps a legacy HTTP query handler: the request waits for a slot, runs under the query
    * deadline (its in-process Querier API calls inherit it and the cancellation of the client
-   * leaving, see {@link io.flarestack.common.server.http.HttpHandler}) and marks those calls as
+   * leaving, see {@link io.flarestack.common.edge.http.HttpHandler}) and marks those calls as
    * let in. Pair it with a stub built with {@link #admittedCalls()}.
    */
   public HttpHandler legacy(HttpHandler handler) {

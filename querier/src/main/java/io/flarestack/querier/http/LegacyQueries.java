@@ -3,12 +3,12 @@ package io.flarestack.querier.http;
 import static java.util.Objects.requireNonNull;
 
 import io.flarestack.api.querier.v1.QuerierServiceGrpc.QuerierServiceBlockingStub;
+import io.flarestack.common.edge.http.HttpRequest;
 import io.flarestack.common.errors.FlarestackException;
 import io.flarestack.common.model.Matcher;
 import io.flarestack.common.model.ProfileType;
 import io.flarestack.common.model.Selector;
 import io.flarestack.common.model.time.AtTime;
-import io.flarestack.common.server.http.HttpRequest;
 import io.flarestack.common.tenant.Tenant;
 import io.grpc.Context;
 import io.grpc.StatusRuntimeException;
@@ -42,7 +42,7 @@ final class LegacyQueries {
    * (same code, so the same HTTP status, and the same message), never as a bare gRPC exception.
    */
   <T> T asTenant(HttpRequest request, Callable<T> call) throws Exception {
-    String tenant = Tenant.resolve(multitenancyEnabled, request);
+    String tenant = Tenant.resolve(multitenancyEnabled, request.headerValues(Tenant.HEADER));
     try {
       return Context.current().withValue(Tenant.CONTEXT_KEY, tenant).call(call);
     } catch (StatusRuntimeException e) {

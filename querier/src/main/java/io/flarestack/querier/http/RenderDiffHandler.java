@@ -7,11 +7,11 @@ import io.flarestack.api.querier.v1.DiffRequest;
 import io.flarestack.api.querier.v1.DiffResponse;
 import io.flarestack.api.querier.v1.QuerierServiceGrpc.QuerierServiceBlockingStub;
 import io.flarestack.api.querier.v1.SelectMergeStacktracesRequest;
+import io.flarestack.common.edge.http.HttpHandler;
+import io.flarestack.common.edge.http.HttpRequest;
+import io.flarestack.common.edge.http.HttpResponse;
 import io.flarestack.common.errors.FlarestackException;
 import io.flarestack.common.model.flamegraph.Flamebearer;
-import io.flarestack.common.server.http.HttpHandler;
-import io.flarestack.common.server.http.HttpRequest;
-import io.flarestack.common.server.http.HttpResponse;
 import java.time.Clock;
 
 /**

@@ -3,7 +3,7 @@ package io.flarestack.querier.settings;
 import io.flarestack.api.version.v1.VersionGrpc;
 import io.flarestack.api.version.v1.VersionRequest;
 import io.flarestack.api.version.v1.VersionResponse;
-import io.flarestack.common.server.grpc.GrpcCalls;
+import io.flarestack.common.edge.grpc.GrpcCalls;
 import io.grpc.stub.StreamObserver;
 
 /** {@code version.v1.Version}: the querier API version this server speaks (1, as Pyroscope v1). */

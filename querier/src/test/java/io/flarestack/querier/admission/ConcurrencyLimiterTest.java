@@ -3,9 +3,9 @@ package io.flarestack.querier.admission;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
+import io.flarestack.common.cancel.QueryCancelledException;
 import io.flarestack.common.errors.ErrorCode;
 import io.flarestack.common.errors.FlarestackException;
-import io.flarestack.common.query.QueryCancelledException;
 import io.flarestack.common.testing.Poll;
 import io.grpc.Context;
 import io.grpc.Status;

@@ -2,12 +2,12 @@ package io.flarestack.server.ui;
 
 import static java.util.Objects.requireNonNull;
 
+import io.flarestack.common.edge.Server;
+import io.flarestack.common.edge.http.HttpRequest;
+import io.flarestack.common.edge.http.HttpResponse;
+import io.flarestack.common.edge.http.ResponseCompression;
 import io.flarestack.common.errors.ErrorCode;
 import io.flarestack.common.errors.FlarestackException;
-import io.flarestack.common.server.Server;
-import io.flarestack.common.server.http.HttpRequest;
-import io.flarestack.common.server.http.HttpResponse;
-import io.flarestack.common.server.http.ResponseCompression;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.List;

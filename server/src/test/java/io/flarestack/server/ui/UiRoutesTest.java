@@ -2,8 +2,8 @@ package io.flarestack.server.ui;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.flarestack.common.server.http.HttpRequest;
-import io.flarestack.common.server.http.HttpResponse;
+import io.flarestack.common.edge.http.HttpRequest;
+import io.flarestack.common.edge.http.HttpResponse;
 import io.flarestack.common.testing.SharedTestData;
 import java.io.IOException;
 import java.io.InputStream;

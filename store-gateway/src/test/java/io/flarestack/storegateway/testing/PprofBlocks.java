@@ -6,12 +6,13 @@ import io.flarestack.api.google.v1.Location;
 import io.flarestack.api.google.v1.Mapping;
 import io.flarestack.api.google.v1.Profile;
 import io.flarestack.api.google.v1.Sample;
-import io.flarestack.common.block.BlockMeta;
-import io.flarestack.common.block.BlockWriter;
 import io.flarestack.common.model.Labels;
-import io.flarestack.common.query.ProfileRowView;
-import io.flarestack.common.query.Symbols;
 import io.flarestack.common.testing.PprofFacts;
+import io.flarestack.objstore.Bucket;
+import io.flarestack.storage.block.BlockMeta;
+import io.flarestack.storage.block.BlockWriter;
+import io.flarestack.storage.query.ProfileRowView;
+import io.flarestack.storage.query.Symbols;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -22,7 +23,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import io.flarestack.common.objstore.Bucket;
 
 /**
  * Writes real pprofs as a block, independently of the ingester: one symbol partition per

@@ -4,10 +4,10 @@ import static java.util.Objects.requireNonNull;
 
 import com.google.protobuf.InvalidProtocolBufferException;
 import io.flarestack.api.jfr.v1.LabelsSnapshot;
+import io.flarestack.common.edge.http.HttpRequest;
 import io.flarestack.common.errors.FlarestackException;
 import io.flarestack.common.io.Gzip;
 import io.flarestack.common.io.RequestMemory;
-import io.flarestack.common.server.http.HttpRequest;
 import io.flarestack.distributor.ingest.Multipart;
 import java.io.IOException;
 import java.util.List;

@@ -3,8 +3,8 @@ package io.flarestack.distributor.ingest.jfr;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.flarestack.common.config.ConfigLoader;
+import io.flarestack.common.edge.http.HttpResponse;
 import io.flarestack.common.limits.Limits;
-import io.flarestack.common.server.http.HttpResponse;
 import io.flarestack.common.testing.SharedTestData;
 import io.flarestack.distributor.testing.HttpRequests;
 import java.nio.charset.StandardCharsets;

@@ -6,7 +6,7 @@ import io.flarestack.api.google.v1.Label;
 import io.flarestack.api.google.v1.Profile;
 import io.flarestack.api.google.v1.Sample;
 import io.flarestack.api.ingester.v1.ProfileSeries;
-import io.flarestack.common.server.http.HttpResponse;
+import io.flarestack.common.edge.http.HttpResponse;
 import io.flarestack.common.testing.SharedTestData;
 import io.flarestack.distributor.testing.RecordingWriter;
 import io.micrometer.core.instrument.DistributionSummary;

@@ -8,7 +8,7 @@ import io.flarestack.api.google.v1.Sample;
 import io.flarestack.api.ingester.v1.ProfileSeries;
 import io.flarestack.api.jfr.v1.Context;
 import io.flarestack.api.jfr.v1.LabelsSnapshot;
-import io.flarestack.common.server.http.HttpResponse;
+import io.flarestack.common.edge.http.HttpResponse;
 import io.flarestack.common.testing.SharedTestData;
 import io.flarestack.distributor.testing.RecordingWriter;
 import java.nio.file.Files;

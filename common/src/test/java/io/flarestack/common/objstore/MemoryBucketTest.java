@@ -1,9 +1,0 @@
-package io.flarestack.common.objstore;
-
-/** The bucket contract on the heap. */
-class MemoryBucketTest extends AbstractBucketContractTest {
-  @Override
-  protected Bucket createBucket() {
-    return new MemoryBucket();
-  }
-}
