@@ -6,9 +6,13 @@ import com.tngtech.archunit.core.domain.JavaClass;
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -47,6 +51,24 @@ class ArchitectureTest {
         .collect(Collectors.toCollection(TreeSet::new));
     assertThat(packages).as("packages of common; place a new one in ArchitectureRules.COMMON_TIERS")
         .isEqualTo(tiered);
+  }
+
+  /** docs/architecture.md is kept current: its module table names every module of the build, and its tiers are the rules' tiers. */
+  @Test
+  void theArchitecturePageNamesEveryModuleAndTier() throws IOException {
+    Path repo = Path.of("").toAbsolutePath().getParent();
+    String pom = Files.readString(repo.resolve("pom.xml"));
+    List<String> modules = Pattern.compile("<module>([^<]+)</module>").matcher(pom).results().map(m -> m.group(1)).toList();
+    assertThat(modules).as("modules of the root pom").contains("common", "server", "storage", "objstore");
+    String page = Files.readString(repo.resolve("docs/architecture.md"));
+    List<String> tableRows = page.lines().filter(l -> l.startsWith("| `")).toList();
+    for (String module : modules) {
+      assertThat(tableRows).as("a row of docs/architecture.md's module table for " + module)
+          .anyMatch(row -> row.contains("`" + module + "`"));
+    }
+    String tiers = ArchitectureRules.COMMON_TIERS.stream().map(t -> String.join(" ", t))
+        .collect(Collectors.joining("  <  "));
+    assertThat(page).as("the tiers of common as drawn in docs/architecture.md").contains(tiers);
   }
 
   @Test
