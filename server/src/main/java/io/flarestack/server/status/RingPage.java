@@ -16,8 +16,6 @@ import io.flarestack.common.errors.FlarestackException;
 import io.flarestack.common.ring.Ring;
 import java.net.URI;
 import java.net.URISyntaxException;
-import java.net.URLDecoder;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -303,39 +301,5 @@ public final class RingPage implements HttpHandler {
 
   private static String truncate(String s) {
     return s.length() <= MAX_ECHOED_ID ? s : s.substring(0, MAX_ECHOED_ID) + "...";
-  }
-
-  /** Form fields of a POST: the urlencoded body, then the query string. */
-  static final class Forms {
-    private Forms() {}
-
-    /**
-     * The first value of {@code field}, or null.
-     *
-     * @throws FlarestackException invalid_argument when the body is not valid urlencoded text
-     */
-    static String value(HttpRequest request, String field) {
-      String type = request.header("content-type");
-      if (type != null && type.toLowerCase(Locale.ROOT).startsWith("application/x-www-form-urlencoded")) {
-        String body = new String(request.body(), StandardCharsets.UTF_8);
-        for (String pair : body.split("&")) {
-          int eq = pair.indexOf('=');
-          String name = decode(eq < 0 ? pair : pair.substring(0, eq), field);
-          if (name.equals(field)) {
-            return eq < 0 ? "" : decode(pair.substring(eq + 1), field);
-          }
-        }
-      }
-      return request.param(field);
-    }
-
-    private static String decode(String s, String field) {
-      try {
-        return URLDecoder.decode(s, StandardCharsets.UTF_8);
-      } catch (IllegalArgumentException e) {
-        throw FlarestackException.invalidArgument("the form body is not valid urlencoded text (looking for field \"%s\"): %s",
-            field, e.getMessage());
-      }
-    }
   }
 }
