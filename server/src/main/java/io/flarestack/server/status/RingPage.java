@@ -198,8 +198,8 @@ public final class RingPage implements HttpHandler {
           .append("<td>").append(heartbeat(i.getTimestamp(), now)).append("</td>")
           .append("<td class=\"num\">").append(i.getTokensCount()).append("</td>")
           .append("<td class=\"num\">").append(String.format(Locale.ROOT, "%.3f%%", row.ownershipPercent())).append("</td>")
-          // action="" posts to this page's own URL, keeping ?tokens=true.
-          .append("<td><form method=\"POST\" action=\"\"><input type=\"hidden\" name=\"").append(FORGET_FIELD)
+          // No action: the form posts to this page's own URL, keeping ?tokens=true.
+          .append("<td><form method=\"POST\"><input type=\"hidden\" name=\"").append(FORGET_FIELD)
           .append("\" value=\"").append(id).append("\"><button type=\"submit\">Forget</button></form></td></tr>\n");
     }
     page.append("</tbody></table>\n");
