@@ -46,6 +46,7 @@ import io.flarestack.querier.http.RenderDiffHandler;
 import io.flarestack.querier.http.RenderHandler;
 import io.flarestack.querier.settings.SettingsServiceImpl;
 import io.flarestack.querier.settings.VersionServiceImpl;
+import io.flarestack.server.status.RingPage;
 import io.flarestack.server.ui.UiAssets;
 import io.flarestack.server.ui.UiRoutes;
 import io.flarestack.storegateway.StoreGateway;
@@ -153,6 +154,8 @@ public final class Flarestack {
 
     graph.register(new Module(Targets.RING, List.of(Targets.SERVER, Targets.KV), false, () -> {
       ingesterRing = new Ring(config.ingesterRing().ringConfig(), kv, clock, registry);
+      // The ring page lives where the ring does; other rings add theirs the same way.
+      new RingPage(ingesterRing, clock).register(server, "/ring", "/ingester/ring");
       return ingesterRing;
     }));
 

@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import io.flarestack.api.ring.v1.InstanceDesc;
 import io.flarestack.api.ring.v1.InstanceState;
+import io.flarestack.api.ring.v1.RingDesc;
 import io.flarestack.common.errors.ErrorCode;
 import io.flarestack.common.errors.FlarestackException;
 import io.flarestack.common.lifecycle.AbstractService;
@@ -91,6 +92,30 @@ public final class Ring extends AbstractService {
   /** Every registered instance, whatever its state or health, sorted by id. */
   public List<InstanceDesc> instances() {
     return snapshot.instances();
+  }
+
+  /**
+   * Removes an instance's entry from the ring (the ring page's Forget button), for an instance
+   * that died without leaving. A CAS on the ring's KV key that drops the entry; a gossiping
+   * backend turns the removal into a LEFT tombstone. An instance that is in fact alive re-adds
+   * itself with its next heartbeat. The snapshot follows through the KV watch.
+   *
+   * @return false when the ring holds no entry under {@code instanceId} (nothing is written)
+   * @throws java.io.UncheckedIOException when the KV store cannot be reached or its value does
+   *     not decode
+   */
+  public boolean forget(String instanceId) {
+    requireNonNull(instanceId, "instanceId is null");
+    boolean[] found = new boolean[1]; // from the CAS attempt that counted
+    kv.cas(config.key(), current -> {
+      RingDesc ring = RingCodec.decode(current);
+      found[0] = ring.containsInstances(instanceId);
+      return found[0] ? RingCodec.encode(ring.toBuilder().removeInstances(instanceId).build()) : null;
+    });
+    if (found[0]) {
+      log.info("ring {}: forgot instance {}", config.name(), instanceId);
+    }
+    return found[0];
   }
 
   /**

@@ -1,0 +1,49 @@
+package io.flarestack.server.status;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.flarestack.server.testing.TestServer;
+import java.net.http.HttpResponse;
+import java.time.Clock;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** The single binary serves the ingester ring's page where the ring runs, and only there. */
+class RingPagesWiringTest {
+  private final ObjectMapper json = new ObjectMapper();
+
+  @Test
+  void theSingleBinaryServesTheIngesterRingPageListingItsIngester() throws Exception {
+    try (TestServer server = TestServer.start()) {
+      for (String path : List.of("/ring", "/ingester/ring")) {
+        HttpResponse<byte[]> html = server.get(path);
+        assertThat(html.statusCode()).as(path).isEqualTo(200);
+        assertThat(TestServer.text(html)).contains("Ingester ring status").contains("<td>ACTIVE</td>");
+
+        JsonNode shards = json.readTree(server.get(path, "Accept", "application/json").body()).get("shards");
+        assertThat(shards).as(path).hasSize(1);
+        assertThat(shards.get(0).get("state").asText()).isEqualTo("ACTIVE");
+        assertThat(shards.get(0).get("tokens")).hasSize(128); // -ingester.num-tokens' default
+        // The instance's id is the one the HTML lists with a Forget button.
+        assertThat(TestServer.text(html)).contains("name=\"forget\" value=\"" + shards.get(0).get("id").asText() + "\"");
+      }
+      // Rings that do not run in this process have no page yet; neither has memberlist.
+      for (String path : List.of("/distributor/ring", "/store-gateway/ring", "/compactor/ring", "/scheduler/ring",
+          "/memberlist")) {
+        assertThat(server.get(path).statusCode()).as(path).isEqualTo(404);
+      }
+    }
+  }
+
+  @Test
+  void aProcessWithoutTheRingModuleHasNoRingPage() throws Exception {
+    // As in Pyroscope, a pure -target=ingester does not serve /ring: the ring module (the read
+    // side) runs with the distributor and the querier.
+    try (TestServer server = TestServer.startUnready(Clock.systemUTC(), "-target=ingester")) {
+      assertThat(server.get("/ring").statusCode()).isEqualTo(404);
+      assertThat(server.get("/ingester/ring").statusCode()).isEqualTo(404);
+    }
+  }
+}
