@@ -20,14 +20,18 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+import java.util.function.UnaryOperator;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -188,6 +192,65 @@ class LifecyclerStateMachineTest {
 
     // The heartbeat that forgot "dead" (601 s old) judged "alive" (599 s old) in the same write.
     assertThat(ring().getInstancesMap()).containsOnlyKeys("alive", "distributor-0");
+  }
+
+  @Test
+  void anInstanceWhoseOwnHeartbeatsFailedForgetsNobodyUntilItHeartbeatsAgain() throws Exception {
+    InMemoryKvStore store = new InMemoryKvStore();
+    Unreachable unreachable = new Unreachable(store);
+    kv = unreachable;
+    // 500 s old now, so not forgotten yet; 620 s old, past the 600 s period, after the outage.
+    RingFixtures.put(store, KEY, "dead", InstanceState.ACTIVE, START - 500, 1);
+    // The first ring value written at each heartbeat second, as the store saw it.
+    Map<Long, RingDesc> firstAt = new ConcurrentHashMap<>();
+    store.watch(KEY, value -> {
+      InstanceDesc self = decode(value).getInstancesMap().get("distributor-0");
+      if (self != null) {
+        firstAt.putIfAbsent(self.getTimestamp(), decode(value));
+      }
+    });
+    lifecycler(config("distributor-0").withInitialState(InstanceState.ACTIVE).withNumTokens(1)
+        .withHeartbeatPeriod(FAST).withHeartbeatTimeout(Duration.ofMinutes(1))
+        .withAutoForgetPeriod(Duration.ofMinutes(10)), 1).start();
+
+    unreachable.down = true;
+    clock.advance(Duration.ofMinutes(2)); // its own view is now two minutes old
+    Poll.until("a heartbeat to fail", DEADLINE, () -> unreachable.failures.get() > 0);
+    unreachable.down = false;
+    Poll.until("the stale peer to be forgotten", DEADLINE, () -> !ring().containsInstances("dead"));
+
+    // The first write after the outage only refreshed its own heartbeat; a later one forgot "dead".
+    assertThat(firstAt.get(START + 120).getInstancesMap()).containsOnlyKeys("dead", "distributor-0");
+  }
+
+  /** A store that fails every write while {@code down}, as an unreachable remote backend does. */
+  private static final class Unreachable implements KvStore {
+    private final KvStore delegate;
+    private final AtomicInteger failures = new AtomicInteger();
+    private volatile boolean down;
+
+    Unreachable(KvStore delegate) {
+      this.delegate = delegate;
+    }
+
+    @Override
+    public byte[] get(String key) {
+      return delegate.get(key);
+    }
+
+    @Override
+    public void cas(String key, UnaryOperator<byte[]> update) {
+      if (down) {
+        failures.incrementAndGet();
+        throw new UncheckedIOException(new java.io.IOException("KV store unreachable"));
+      }
+      delegate.cas(key, update);
+    }
+
+    @Override
+    public AutoCloseable watch(String key, Consumer<byte[]> listener) {
+      return delegate.watch(key, listener);
+    }
   }
 
   @Test
