@@ -1,7 +1,9 @@
 package io.flarestack.common.ring;
 
+import com.google.protobuf.CodedOutputStream;
 import com.google.protobuf.InvalidProtocolBufferException;
 import io.flarestack.api.ring.v1.RingDesc;
+import java.io.IOException;
 import java.io.UncheckedIOException;
 
 /** Ring descriptors to and from KV values. Stateless. */
@@ -24,7 +26,17 @@ final class RingCodec {
     }
   }
 
+  /** The ring as bytes, instances in id order: equal rings encode to equal bytes. */
   static byte[] encode(RingDesc ring) {
-    return ring.toByteArray();
+    byte[] out = new byte[ring.getSerializedSize()];
+    CodedOutputStream stream = CodedOutputStream.newInstance(out);
+    stream.useDeterministicSerialization();
+    try {
+      ring.writeTo(stream);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot encode a ring descriptor", e); // an array never fails
+    }
+    stream.checkNoSpaceLeft();
+    return out;
   }
 }

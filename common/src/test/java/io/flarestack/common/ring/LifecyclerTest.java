@@ -17,6 +17,7 @@ import java.util.Arrays;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.concurrent.CountDownLatch;
@@ -68,21 +69,6 @@ class LifecyclerTest {
     assertThat(lifecycler.tokens()).containsExactly(expectedTokens(42, 128).stream().mapToInt(Integer::intValue).toArray());
     assertThat(ring.isHealthy()).isTrue();
     assertThat(ring.get(12345, Operation.WRITE).addresses()).containsExactly("inprocess:ingester-0");
-  }
-
-  @Test
-  void passesThroughJoiningBeforeActive() throws Exception {
-    List<InstanceState> states = new ArrayList<>();
-    kv.watch(KEY, value -> {
-      InstanceDesc i = decode(value).getInstancesMap().get("ingester-0");
-      if (i != null) {
-        states.add(i.getState());
-      }
-    });
-
-    lifecycler(LifecyclerConfig.defaults(KEY, "ingester-0", "a:1"), 1).start();
-
-    assertThat(states).containsExactly(InstanceState.JOINING, InstanceState.ACTIVE);
   }
 
   @Test
@@ -201,13 +187,20 @@ class LifecyclerTest {
 
   @Test
   void rejectsAnInvalidConfig() {
-    LifecyclerConfig bad = new LifecyclerConfig(KEY, "", "", "", 0, Duration.ZERO, true);
+    LifecyclerConfig bad = new LifecyclerConfig(KEY, "", "", "", 0, Duration.ZERO, Duration.ofSeconds(-1),
+        InstanceState.LEAVING, true, Optional.empty(), Duration.ofSeconds(-1));
 
     assertThatThrownBy(() -> new Lifecycler(bad, kv, clock, executor, new SplittableRandom(1)))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("instance id must not be empty")
         .hasMessageContaining("number of tokens must be between 1 and 65536, got 0")
-        .hasMessageContaining("heartbeat period must be positive, got 0s");
+        .hasMessageContaining("heartbeat period must be positive, got 0s")
+        .hasMessageContaining("heartbeat timeout must not be negative, got -1s")
+        .hasMessageContaining("initial state must be PENDING, JOINING or ACTIVE, got LEAVING")
+        .hasMessageContaining("auto-forget period must not be negative, got -1s");
+    LifecyclerConfig tooEager = LifecyclerConfig.defaults(KEY, "i", "a:1").withAutoForgetPeriod(Duration.ofSeconds(5));
+    assertThat(tooEager.validate()).containsExactly(
+        "lifecycler i: auto-forget period must be longer than the heartbeat period 5s, got 5s");
   }
 
   private Lifecycler lifecycler(LifecyclerConfig config, long seed) {

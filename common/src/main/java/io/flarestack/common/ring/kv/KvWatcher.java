@@ -37,7 +37,7 @@ final class KvWatcher {
       if (!closed && v.version() > deliveredVersion) {
         deliveredVersion = v.version();
         try {
-          listener.accept(InMemoryKvStore.copy(v.value()));
+          listener.accept(InMemoryKvStore.copy(v.visible()));
         } catch (RuntimeException e) {
           log.warn("watcher of key {} failed", key, e);
         }
