@@ -33,6 +33,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.function.IntSupplier;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -68,14 +69,31 @@ public final class Distributor extends AbstractService {
   private final DistributorMetrics metrics;
   private final IngestionRateLimiter rateLimiter;
   private final ScheduledExecutorService deadlines;
+  private final IntSupplier healthyDistributors;
 
   /**
+   * A distributor alone: it enforces each tenant's whole ingestion rate itself.
+   *
    * @param deadlines runs the push-timeout timers; owned by the caller, which shuts it down
    *     after stopping the distributor
    */
   public Distributor(DistributorConfig config, TenantLimits limits, IngesterWriter writer, Clock clock,
       ScheduledExecutorService deadlines, MeterRegistry registry) {
+    this(config, limits, writer, clock, deadlines, registry, () -> 1);
+  }
+
+  /**
+   * A distributor among several: each tenant's {@code ingestion_rate_mb} is global, so each of the
+   * {@code healthyDistributors} enforces its share (as Pyroscope's global rate strategy; the burst
+   * stays whole per distributor).
+   *
+   * @param healthyDistributors the number of healthy distributors in the distributor ring, read
+   *     on every push; values below 1 count as 1
+   */
+  public Distributor(DistributorConfig config, TenantLimits limits, IngesterWriter writer, Clock clock,
+      ScheduledExecutorService deadlines, MeterRegistry registry, IntSupplier healthyDistributors) {
     super("distributor");
+    this.healthyDistributors = requireNonNull(healthyDistributors, "healthyDistributors is null");
     this.config = requireNonNull(config, "config is null");
     this.limits = requireNonNull(limits, "limits is null");
     this.writer = requireNonNull(writer, "writer is null");
@@ -173,10 +191,14 @@ public final class Distributor extends AbstractService {
   private void accept(String tenant, Limits l, Labels labels, int compressedSize, DecodedProfile decoded,
       long now, List<ProfileSeries> out) {
     long bytes = decoded.decompressedSize() + labelBytes(labels);
-    if (!rateLimiter.allow(tenant, l.ingestionRateMb() * MIB, l.ingestionBurstSizeMb() * MIB, bytes)) {
+    int sharing = Math.max(1, healthyDistributors.getAsInt());
+    double rateMb = l.ingestionRateMb() / sharing;
+    if (!rateLimiter.allow(tenant, rateMb * MIB, l.ingestionBurstSizeMb() * MIB, bytes)) {
+      String share = sharing == 1 ? "" : String.format(" (this distributor's share of %s/s among %d healthy distributors)",
+          mib(l.ingestionRateMb()), sharing);
       throw new DiscardException(ErrorCode.RESOURCE_EXHAUSTED, DiscardReason.RATE_LIMITED, String.format(
-          "push rate limit (%s/s, burst %s) exceeded while adding %d bytes for tenant %s (%s, %s)",
-          mib(l.ingestionRateMb()), mib(l.ingestionBurstSizeMb()), bytes, tenant, Limits.INGESTION_RATE_MB.describe(),
+          "push rate limit (%s/s%s, burst %s) exceeded while adding %d bytes for tenant %s (%s, %s)",
+          mib(rateMb), share, mib(l.ingestionBurstSizeMb()), bytes, tenant, Limits.INGESTION_RATE_MB.describe(),
           Limits.INGESTION_BURST_SIZE_MB.describe()));
     }
     metrics.received(labels.get(LabelNames.METRIC_NAME), tenant, compressedSize, decoded.decompressedSize(),

@@ -430,6 +430,41 @@ class DistributorTest {
   }
 
   @Test
+  void theRateIsGlobalAndEachHealthyDistributorEnforcesItsShare() throws Exception {
+    Limits d = Limits.defaults();
+    byte[] raw = fresh(GO_CPU);
+    // A global rate of five profiles a second and a burst of two and a half: with two healthy
+    // distributors this one refills two and a half a second, with one it refills five.
+    double rateMib = 5.0 * raw.length / (1024 * 1024);
+    double burstMib = 2.5 * raw.length / (1024 * 1024);
+    Limits limits = new Limits(rateMib, burstMib, d.ingestionBodyLimitBytes(), d.maxLabelNameLength(),
+        d.maxLabelValueLength(), d.maxLabelNamesPerSeries(), d.maxProfileSizeBytes(), d.maxProfileStacktraceSamples(),
+        d.maxProfileStacktraceSampleLabels(), d.maxProfileStacktraceDepth(), d.maxProfileSymbolValueLength(),
+        d.rejectOlderThan(), d.rejectNewerThan(), d.maxQueryLookback(), d.maxQueryLength(), d.maxFlameGraphNodesDefault(),
+        d.maxFlameGraphNodesMax());
+    int[] healthy = {2};
+    distributor = new Distributor(DistributorConfig.defaults(), TenantLimits.fixed(limits), writer, clock,
+        TestScheduler.INSTANCE, registry, () -> healthy[0]);
+    distributor.start();
+    distributor.push(TENANT, Pushes.request(cpuLabels(), raw));
+    distributor.push(TENANT, Pushes.request(cpuLabels(), raw));
+    assertThatThrownBy(() -> distributor.push(TENANT, Pushes.request(cpuLabels(), raw)))
+        .isInstanceOfSatisfying(FlarestackException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.RESOURCE_EXHAUSTED))
+        .hasMessageContaining("among 2 healthy distributors");
+
+    clock.advance(Duration.ofMillis(400)); // half the global rate: one profile back, not two
+    distributor.push(TENANT, Pushes.request(cpuLabels(), raw));
+    assertThatThrownBy(() -> distributor.push(TENANT, Pushes.request(cpuLabels(), raw)))
+        .isInstanceOf(FlarestackException.class);
+
+    healthy[0] = 1; // the other distributor left: this one takes the whole rate
+    clock.advance(Duration.ofMillis(400)); // the whole rate: two profiles back
+    distributor.push(TENANT, Pushes.request(cpuLabels(), raw));
+    distributor.push(TENANT, Pushes.request(cpuLabels(), raw));
+    assertThat(writer.writes()).hasSize(5);
+  }
+
+  @Test
   void writerFailureReachesTheCallerAndTheWriteHasTheDeadline() throws Exception {
     FlarestackException down = new FlarestackException(ErrorCode.UNAVAILABLE, "no healthy ingester");
     List<io.grpc.Deadline> seen = new ArrayList<>();
