@@ -20,8 +20,9 @@ import java.util.Random;
  * them to {@code io.flarestack}; the rules' own test applies the same rules to a small fixture
  * tree that breaks each of them, so a rule that could never fail is noticed.
  *
- * <p>Layers, bottom-up: {@code common} (in tiers, see {@link #COMMON_TIERS}), then {@code objstore},
- * then {@code storage}, then the seven components, which never see each other, then {@code server},
+ * <p>Layers, bottom-up: {@code common} (in tiers, see {@link #COMMON_TIERS}), then {@code objstore}
+ * and, beside it, {@code kv} (the ring KV backends; the two never see each other), then
+ * {@code storage}, then the seven components, which never see each other, then {@code server},
  * the composition root, which may see everything.
  */
 final class ArchitectureRules {
@@ -80,20 +81,29 @@ final class ArchitectureRules {
     return CompositeArchRule.of(rules).as("no component imports another component");
   }
 
-  /** The shared modules never import what is above them: common < objstore < storage < components < server. */
+  /**
+   * The shared modules never import what is above them: common < objstore, kv < storage <
+   * components < server, where objstore and kv are siblings that do not import each other.
+   */
   ArchRule modulesAreLayered() {
     List<String> above = new ArrayList<>(COMPONENTS);
     above.add("server");
     List<ArchRule> rules = new ArrayList<>();
     rules.add(layer("storage", above));
     above.add("storage");
-    rules.add(layer("objstore", above));
+    List<String> aboveObjstore = new ArrayList<>(above);
+    aboveObjstore.add("kv");
+    rules.add(layer("objstore", aboveObjstore));
+    List<String> aboveKv = new ArrayList<>(above);
+    aboveKv.add("objstore");
+    rules.add(layer("kv", aboveKv));
     above.add("objstore");
+    above.add("kv");
     rules.add(layer("common", above));
     for (String component : COMPONENTS) {
       rules.add(layer(component, List.of("server")));
     }
-    return CompositeArchRule.of(rules).as("common < objstore < storage < components < server");
+    return CompositeArchRule.of(rules).as("common < objstore, kv < storage < components < server");
   }
 
   /** Within common, a package uses lower tiers only. */

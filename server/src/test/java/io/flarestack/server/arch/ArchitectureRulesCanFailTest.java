@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Each architecture rule, applied to the fixture tree under {@code fixture/} (laid out like the
- * product: components, common's tiers, objstore, storage), reports the fixture class made to break
+ * product: components, common's tiers, objstore, kv, storage), reports the fixture class made to break
  * it, and never the {@code Clean} class that keeps to the layers.
  */
 class ArchitectureRulesCanFailTest {
@@ -26,7 +26,7 @@ class ArchitectureRulesCanFailTest {
 
   @Test
   void commonImportingAModuleAboveIsReported() {
-    assertReports(rules.modulesAreLayered(), "ImportsObjstore");
+    assertReports(rules.modulesAreLayered(), "ImportsObjstore", "CommonUsesKv", "KvUsesObjstore");
   }
 
   @Test

@@ -38,7 +38,7 @@ class ArchitectureTest {
   @Test
   void everyModuleIsImported() {
     Set<String> modules = product.stream().map(c -> segment(c, 2)).collect(Collectors.toCollection(TreeSet::new));
-    assertThat(modules).containsAll(ArchitectureRules.COMPONENTS).contains("common", "objstore", "storage", "server");
+    assertThat(modules).containsAll(ArchitectureRules.COMPONENTS).contains("common", "objstore", "kv", "storage", "server");
     assertThat(product.stream().filter(c -> c.getPackageName().startsWith(ROOT + ".common")).count())
         .as("classes of common").isGreaterThan(100);
   }
@@ -59,7 +59,7 @@ class ArchitectureTest {
     Path repo = Path.of("").toAbsolutePath().getParent();
     String pom = Files.readString(repo.resolve("pom.xml"));
     List<String> modules = Pattern.compile("<module>([^<]+)</module>").matcher(pom).results().map(m -> m.group(1)).toList();
-    assertThat(modules).as("modules of the root pom").contains("common", "server", "storage", "objstore");
+    assertThat(modules).as("modules of the root pom").contains("common", "server", "storage", "objstore", "kv");
     String page = Files.readString(repo.resolve("docs/architecture.md"));
     List<String> tableRows = page.lines().filter(l -> l.startsWith("| `")).toList();
     for (String module : modules) {

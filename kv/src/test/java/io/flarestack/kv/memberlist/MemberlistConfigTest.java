@@ -1,0 +1,67 @@
+package io.flarestack.kv.memberlist;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.flarestack.kv.memberlist.MemberlistConfig.Seed;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import org.jgroups.protocols.FD_SOCK2;
+import org.jgroups.protocols.TCP;
+import org.jgroups.protocols.TCPPING;
+import org.jgroups.protocols.dns.DNS_PING;
+import org.jgroups.stack.Protocol;
+import org.junit.jupiter.api.Test;
+
+class MemberlistConfigTest {
+  @Test
+  void joinEntriesAreStaticHostsOrDnsQueries() {
+    assertThat(Seed.parse("10.0.0.1:7000", 7946)).isEqualTo(new Seed(Seed.Kind.STATIC, "10.0.0.1", 7000));
+    assertThat(Seed.parse("ingester-0", 7946)).isEqualTo(new Seed(Seed.Kind.STATIC, "ingester-0", 7946));
+    assertThat(Seed.parse("[::1]:7000", 7946)).isEqualTo(new Seed(Seed.Kind.STATIC, "::1", 7000));
+    assertThat(Seed.parse("dns+pyroscope-memberlist.ns.svc:7946", 7946))
+        .isEqualTo(new Seed(Seed.Kind.DNS_A, "pyroscope-memberlist.ns.svc", 7946));
+    assertThat(Seed.parse("dnssrv+_memberlist._tcp.svc", 7946))
+        .isEqualTo(new Seed(Seed.Kind.DNS_SRV, "_memberlist._tcp.svc", 0));
+  }
+
+  @Test
+  void badSettingsAreRefusedNamingTheFlagAndTheValue() {
+    assertThatThrownBy(() -> MemberlistConfig.defaults("127.0.0.1", 7946, List.of("host:port")))
+        .hasMessageContaining("-memberlist.join").hasMessageContaining("bad port \"port\"");
+    assertThatThrownBy(() -> MemberlistConfig.defaults("127.0.0.1", 7946, List.of("dnssrvnoa+x")))
+        .hasMessageContaining("dnssrvnoa+ is not supported");
+    assertThatThrownBy(() -> MemberlistConfig.defaults("127.0.0.1", 70000, List.of()))
+        .hasMessageContaining("-memberlist.bind-port").hasMessageContaining("70000");
+    assertThatThrownBy(() -> MemberlistConfig.defaults("127.0.0.1", 7946, List.of())
+        .withIntervals(Duration.ZERO, Duration.ofSeconds(30)))
+        .hasMessageContaining("-memberlist.gossip-interval").hasMessageContaining("must be positive, got PT0S");
+  }
+
+  @Test
+  void theStackBindsTheConfiguredAddressAndDiscoversBySeedKind() throws Exception {
+    MemberlistConfig config = MemberlistConfig.defaults("127.0.0.1", 7946,
+        List.of("127.0.0.1:7947", "dns+peers.example:7946"));
+
+    Protocol[] stack = JGroupsStack.protocols(config);
+
+    TCP tcp = (TCP) stack[0];
+    assertThat(tcp.getBindAddress().getHostAddress()).isEqualTo("127.0.0.1");
+    assertThat(tcp.getBindPort()).isEqualTo(7946);
+    assertThat(Arrays.stream(stack).map(p -> p.getClass().getSimpleName()))
+        .startsWith("TCP", "TCPPING", "DNS_PING", "MERGE3", "FD_SOCK2");
+    TCPPING ping = (TCPPING) stack[1];
+    assertThat(ping.getInitialHosts()).hasToString("[127.0.0.1:7947]");
+    assertThat(((DNS_PING) stack[2]).dnsQuery()).isEqualTo("peers.example");
+    assertThat(((DNS_PING) stack[2]).dnsRecordType()).isEqualTo("A");
+    assertThat(((FD_SOCK2) stack[4]).getOffset()).isEqualTo(100);
+  }
+
+  @Test
+  void aDnsSeedOnAnotherPortThanTheBindPortIsRefused() {
+    MemberlistConfig config = MemberlistConfig.defaults("127.0.0.1", 7946, List.of("dns+peers.example:8000"));
+    assertThatThrownBy(() -> JGroupsStack.protocols(config)).hasMessageContaining("dns+peers.example:8000")
+        .hasMessageContaining("-memberlist.bind-port=7946");
+  }
+}
