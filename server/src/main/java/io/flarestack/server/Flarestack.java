@@ -16,8 +16,21 @@ import io.flarestack.common.lifecycle.Service;
 import io.flarestack.common.lifecycle.ServiceManager;
 import io.flarestack.common.limits.TenantLimits;
 import io.flarestack.common.ring.Lifecycler;
+import io.flarestack.api.ring.v1.InstanceState;
+import io.flarestack.api.storegateway.v1.StoreGatewayServiceGrpc.StoreGatewayServiceBlockingStub;
+import io.flarestack.common.ring.LifecyclerConfig;
+import io.flarestack.common.ring.RingConfig;
+import io.flarestack.common.ring.RingFlags;
+import io.flarestack.kv.memberlist.MemberlistConfig;
+import io.flarestack.kv.memberlist.MemberlistKvStore;
+import io.flarestack.server.cluster.ComponentRings;
+import io.flarestack.server.cluster.InstanceAddress;
+import io.flarestack.server.cluster.KvStores;
+import io.flarestack.server.cluster.RingStoreGatewayClients;
+import io.flarestack.server.status.MemberlistPage;
+import io.flarestack.server.status.MemberlistStatus;
+import java.nio.file.Path;
 import io.flarestack.common.ring.Ring;
-import io.flarestack.common.ring.kv.InMemoryKvStore;
 import io.flarestack.common.ring.kv.KvStore;
 import io.flarestack.distributor.Distributor;
 import io.flarestack.distributor.IngestGuards;
@@ -92,9 +105,14 @@ public final class Flarestack {
 
   // Created by the module factories, in dependency order.
   private Server server;
+  private KvStores kvs;
   private KvStore kv;
   private Ring ingesterRing;
+  private Ring storeGatewayRing;
   private BucketHealth storage;
+
+  /** Internal: the store-gateway ring's read side, for the querier and the store-gateway's page. */
+  private static final String STORE_GATEWAY_RING = "store-gateway-ring";
 
   public Flarestack(FlarestackConfig config, PrometheusMeterRegistry registry, Clock clock, BuildInfo buildInfo) {
     this.config = requireNonNull(config, "config is null");
@@ -147,9 +165,21 @@ public final class Flarestack {
       return server;
     }));
 
-    graph.register(new Module(Targets.KV, List.of(), false, () -> {
-      kv = new InMemoryKvStore();
-      return null;
+    // The KV stores every ring of this process uses; a networked one joins its cluster (and pulls
+    // the rings' state) before any ring or lifecycler starts.
+    graph.register(new Module(Targets.KV, List.of(Targets.SERVER), false, () -> {
+      kvs = new KvStores(config.values(), clock, registry);
+      kv = kvs.forRing(config.ingesterRing().store());
+      for (String store : List.of(config.values().get(ComponentRings.DISTRIBUTOR.store()),
+          config.values().get(ComponentRings.STORE_GATEWAY.store()))) {
+        kvs.forRing(store);
+      }
+      MemberlistKvStore memberlist = kvs.memberlist();
+      if (memberlist != null) {
+        new MemberlistPage(memberlistStatus(memberlist), clock).register(server);
+      }
+      List<Service> stores = kvs.services();
+      return stores.isEmpty() ? null : new CompositeService("kv-stores", stores);
     }));
 
     graph.register(new Module(Targets.RING, List.of(Targets.SERVER, Targets.KV), false, () -> {
@@ -179,18 +209,41 @@ public final class Flarestack {
       return new CompositeService(Targets.INGESTER, List.of(ingester, lifecycler));
     }));
 
-    graph.register(new Module(Targets.STORE_GATEWAY, List.of(Targets.SERVER, Targets.STORAGE), true, () -> {
+    graph.register(new Module(Targets.STORE_GATEWAY, List.of(Targets.SERVER, Targets.KV, Targets.STORAGE), true, () -> {
       StoreGateway gateway = new StoreGateway(StoreGatewayConfig.from(config.values()), storage.bucket(), clock,
           registry);
       server.addService(new StoreGatewayServiceImpl(gateway));
-      return gateway;
+      // Registers once the gateway's first bucket sync is done (the composite starts it first).
+      RingFlags.Settings ring = ComponentRings.STORE_GATEWAY.from(config.values());
+      String tokensFile = config.values().get(ComponentRings.STORE_GATEWAY_TOKENS_FILE);
+      Lifecycler lifecycler = new Lifecycler(componentLifecycler(ring, ComponentRings.STORE_GATEWAY_KEY,
+          ComponentRings.STORE_GATEWAY_TOKENS).withTokensFile(tokensFile.isEmpty() ? null : Path.of(tokensFile)),
+          kvs.forRing(ring.store()), clock, background, new SecureRandom());
+      return new CompositeService(Targets.STORE_GATEWAY, List.of(gateway, lifecycler));
+    }));
+
+    graph.register(new Module(STORE_GATEWAY_RING, List.of(Targets.SERVER, Targets.KV), false, () -> {
+      RingFlags.Settings ring = ComponentRings.STORE_GATEWAY.from(config.values());
+      storeGatewayRing = new Ring(new RingConfig("store-gateway", ComponentRings.STORE_GATEWAY_KEY, 1,
+          ring.heartbeatTimeout()), kvs.forRing(ring.store()), clock, registry);
+      new RingPage(storeGatewayRing, clock).register(server, "/store-gateway/ring");
+      return storeGatewayRing;
     }));
 
     graph.register(new Module(Targets.DISTRIBUTOR, List.of(Targets.SERVER, Targets.RING), true, () -> {
       ClientPool<IngesterServiceBlockingStub> clients = ingesterClients("pyroscope_distributor_ingester_clients",
           "The current number of ingester clients in the distributor's pool.");
+      // The distributor ring counts the healthy distributors that share each tenant's rate.
+      RingFlags.Settings ringSettings = ComponentRings.DISTRIBUTOR.from(config.values());
+      KvStore distributorKv = kvs.forRing(ringSettings.store());
+      Ring distributorRing = new Ring(new RingConfig("distributor", ComponentRings.DISTRIBUTOR_KEY, 1,
+          ringSettings.heartbeatTimeout()), distributorKv, clock, registry);
+      new RingPage(distributorRing, clock).register(server, "/distributor/ring");
+      Lifecycler distributorLifecycler = new Lifecycler(componentLifecycler(ringSettings, ComponentRings.DISTRIBUTOR_KEY,
+          ComponentRings.DISTRIBUTOR_TOKENS), distributorKv, clock, background, new SecureRandom());
       Distributor distributor = new Distributor(config.distributor(), limits,
-          new RingIngesterWriter(ingesterRing, clients, fanout), clock, background, registry);
+          new RingIngesterWriter(ingesterRing, clients, fanout), clock, background, registry,
+          distributorRing::healthyInstanceCount);
       IngestGuards guards = new IngestGuards(config.distributor());
       guards.registerWith(server.requestGuards());
       server.addService(new PushServiceImpl(distributor));
@@ -201,7 +254,8 @@ public final class Flarestack {
       OtlpIngest otlp = new OtlpIngest(distributor, clock);
       server.addService(new ProfilesServiceImpl(otlp));
       server.addRoute("POST", "/v1development/profiles", new OtlpHttpHandler(otlp, multitenancy, limits, guards.otlp()));
-      return new CompositeService(Targets.DISTRIBUTOR, List.of(clients, distributor));
+      return new CompositeService(Targets.DISTRIBUTOR, List.of(distributorRing, clients, distributor,
+          distributorLifecycler));
     }));
 
     graph.register(new Module(Targets.UI, List.of(Targets.SERVER), false, () -> {
@@ -209,14 +263,14 @@ public final class Flarestack {
       return null;
     }));
 
-    graph.register(new Module(Targets.QUERIER, List.of(Targets.SERVER, Targets.RING, Targets.UI), true, () -> {
+    graph.register(new Module(Targets.QUERIER, List.of(Targets.SERVER, Targets.RING, STORE_GATEWAY_RING, Targets.UI),
+        true, () -> {
       ClientPool<IngesterServiceBlockingStub> clients = ingesterClients("pyroscope_querier_ingester_clients",
           "The current number of ingester clients in the querier's pool.");
-      // The store-gateway of this process, when it runs here (its ring comes with the microservices mode).
-      StoreGatewayQueryClients storeGateways = config.targets().contains(Targets.ALL)
-          || config.targets().contains(Targets.STORE_GATEWAY)
-          ? () -> List.of(StoreGatewayServiceGrpc.newBlockingStub(server.inProcessChannel()))
-          : StoreGatewayQueryClients.NONE;
+      ClientPool<StoreGatewayServiceBlockingStub> gatewayClients = new ClientPool<>("store-gateway-client",
+          StoreGatewayServiceGrpc::newBlockingStub, config.server().grpcMaxRecvMsgSize(), registry,
+          "pyroscope_querier_storegateway_clients", "The current number of store-gateway clients in the querier's pool.");
+      StoreGatewayQueryClients storeGateways = new RingStoreGatewayClients(storeGatewayRing, gatewayClients);
       Querier querier = new Querier(new RingIngesterQueryClients(ingesterRing, clients), storeGateways, fanout);
       // Every Querier API call and legacy query request gets a deadline and one of the query slots.
       QueryAdmission admission = new QueryAdmission(config.querier(),
@@ -229,7 +283,7 @@ public final class Flarestack {
       server.addRoute("GET", "/pyroscope/render", admission.legacy(new RenderHandler(self, multitenancy, clock)));
       server.addRoute("GET", "/pyroscope/render-diff", admission.legacy(new RenderDiffHandler(self, multitenancy, clock)));
       server.addRoute("GET", "/pyroscope/label-values", admission.legacy(new LabelValuesHandler(self, multitenancy, clock)));
-      return new CompositeService(Targets.QUERIER, List.of(clients, querier));
+      return new CompositeService(Targets.QUERIER, List.of(clients, gatewayClients, querier));
     }));
 
     graph.register(new Module(Targets.TENANT_SETTINGS, List.of(Targets.SERVER), true, () -> {
@@ -251,11 +305,49 @@ public final class Flarestack {
    * this process, so the in-process transport serves; a shared KV store advertises the gRPC port.
    */
   private String ingesterAddress() {
-    if (config.ingesterRing().store().equals(IngesterRingConfig.KV_INMEMORY)) {
+    return ringAddress(config.ingesterRing().store(), config.ingesterRing().instanceAddr());
+  }
+
+  /**
+   * Where others reach this process's gRPC server through a ring: in-process when the ring's KV
+   * store lives in this process only, else the advertised host ({@link InstanceAddress}) and the
+   * bound gRPC port.
+   */
+  private String ringAddress(String store, String instanceAddr) {
+    if (kvs.effective(store).equals(RingFlags.STORE_INMEMORY)) {
       return ClientPool.IN_PROCESS_PREFIX + inProcessName;
     }
-    String host = config.ingesterRing().instanceAddr().isEmpty() ? hostName() : config.ingesterRing().instanceAddr();
-    return host + ":" + server.grpcPort();
+    String host = InstanceAddress.host(instanceAddr, config.values().get(MemberlistConfig.ADVERTISE_ADDR),
+        firstOrEmpty(config.values().get(MemberlistConfig.BIND_ADDR)), InstanceAddress.localInterfaceAddresses());
+    return InstanceAddress.hostPort(host, server.grpcPort());
+  }
+
+  private static String firstOrEmpty(List<String> values) {
+    return values.isEmpty() ? "" : values.get(0);
+  }
+
+  /** A lifecycler for one of the component rings: ACTIVE on start, auto-forgetting stale peers. */
+  private LifecyclerConfig componentLifecycler(RingFlags.Settings ring, String key, int tokens) {
+    String id = ring.instanceId().isEmpty() ? hostName() : ring.instanceId();
+    return LifecyclerConfig.defaults(key, id, ringAddress(ring.store(), ring.instanceAddr()))
+        .withZone(ring.zone()).withNumTokens(tokens).withHeartbeatPeriod(ring.heartbeatPeriod())
+        .withHeartbeatTimeout(ring.heartbeatTimeout()).withInitialState(InstanceState.ACTIVE)
+        .withAutoForgetPeriod(ring.heartbeatTimeout().multipliedBy(ComponentRings.FORGET_AFTER_TIMEOUTS));
+  }
+
+  private static MemberlistStatus memberlistStatus(MemberlistKvStore kv) {
+    return new MemberlistStatus() {
+      @Override
+      public List<MemberlistStatus.Member> members() {
+        return kv.members().stream().map(m -> new MemberlistStatus.Member(m.name(), m.address(), m.state())).toList();
+      }
+
+      @Override
+      public List<MemberlistStatus.Key> keys() {
+        return kv.keys().stream()
+            .map(k -> new MemberlistStatus.Key(k.key(), k.version(), k.sizeBytes(), k.updated())).toList();
+      }
+    };
   }
 
   private static String hostName() {

@@ -15,6 +15,10 @@ import io.flarestack.querier.QuerierConfig;
 import io.flarestack.queryfrontend.QueryFrontendConfig;
 import io.flarestack.queryscheduler.QuerySchedulerConfig;
 import io.flarestack.storegateway.StoreGatewayConfig;
+import io.flarestack.common.ring.RingFlags;
+import io.flarestack.kv.etcd.EtcdConfig;
+import io.flarestack.kv.memberlist.MemberlistConfig;
+import io.flarestack.server.cluster.ComponentRings;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -51,6 +55,9 @@ public record FlarestackConfig(
     all.addAll(ServerConfig.options());
     all.addAll(Limits.options());
     all.addAll(IngesterRingConfig.options());
+    all.addAll(ComponentRings.options());
+    all.addAll(MemberlistConfig.options());
+    all.addAll(EtcdConfig.options());
     all.addAll(DistributorConfig.options());
     all.addAll(JfrConfig.options());
     all.addAll(IngesterConfig.options());
@@ -90,6 +97,18 @@ public record FlarestackConfig(
       problems.add(LOG_LEVEL.describe() + ": unknown level \"" + logLevel + "\"; use debug, info, warn or error");
     }
     problems.addAll(IngesterRingConfig.from(values).validate());
+    problems.addAll(ComponentRings.DISTRIBUTOR.validate(ComponentRings.DISTRIBUTOR.from(values)));
+    problems.addAll(ComponentRings.STORE_GATEWAY.validate(ComponentRings.STORE_GATEWAY.from(values)));
+    problems.addAll(MemberlistConfig.validate(values));
+    problems.addAll(EtcdConfig.validate(values));
+    boolean joined = !values.get(MemberlistConfig.JOIN).isEmpty();
+    for (Option<String> store : List.of(IngesterRingConfig.STORE, ComponentRings.DISTRIBUTOR.store(),
+        ComponentRings.STORE_GATEWAY.store())) {
+      if (RingFlags.effectiveStore(values.get(store), joined).equals(RingFlags.STORE_ETCD)
+          && values.get(EtcdConfig.ENDPOINTS).isEmpty()) {
+        problems.add(store.describe() + ": etcd needs " + EtcdConfig.ENDPOINTS.describe());
+      }
+    }
     problems.addAll(CompactorConfig.validate(values));
     problems.addAll(IngesterConfig.validate(values));
     problems.addAll(QuerierConfig.validate(values));

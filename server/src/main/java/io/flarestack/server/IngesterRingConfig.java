@@ -4,23 +4,23 @@ import io.flarestack.common.config.ConfigValues;
 import io.flarestack.common.config.Option;
 import io.flarestack.common.ring.LifecyclerConfig;
 import io.flarestack.common.ring.RingConfig;
+import io.flarestack.common.ring.RingFlags;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
  * The ingester ring and its KV store (Pyroscope's {@code ingester.lifecycler} block and
- * {@code -ring.*} / {@code -distributor.replication-factor} flags). Only the in-memory KV store
- * exists so far, which is what a single process needs; memberlist and etcd come with the
- * microservices mode.
+ * {@code -ring.*} / {@code -distributor.replication-factor} flags). The KV store is the
+ * in-memory one in a single process, memberlist when {@code -memberlist.join} is given, or what
+ * {@code -ring.store} names.
  */
 public record IngesterRingConfig(
     String store, int replicationFactor, Duration heartbeatPeriod, Duration heartbeatTimeout, int numTokens,
-    String instanceId, String instanceAddr, String zone) {
-  public static final String KV_INMEMORY = "inmemory";
-
-  public static final Option<String> STORE = Option.string("ingester.lifecycler.ring.kvstore.store", "ring.store",
-      KV_INMEMORY, "Backend storage to use for the ring: inmemory (single process).");
+    String instanceId, String instanceAddr, String zone, String tokensFile, boolean unregisterOnShutdown) {
+  public static final Option<String> STORE = RingFlags.storeOption("ingester.lifecycler.ring.kvstore.store",
+      "ring.store");
   public static final Option<Integer> REPLICATION_FACTOR = Option.integer("ingester.lifecycler.ring.replication_factor",
       "distributor.replication-factor", 1, "The number of ingesters to write to and read from.");
   public static final Option<Duration> HEARTBEAT_TIMEOUT = Option.duration("ingester.lifecycler.ring.heartbeat_timeout",
@@ -33,21 +33,28 @@ public record IngesterRingConfig(
   public static final Option<String> INSTANCE_ID = Option.string("ingester.lifecycler.id", "ingester.lifecycler.ID",
       "", "ID to register in the ring (default: the host name).");
   public static final Option<String> INSTANCE_ADDR = Option.string("ingester.lifecycler.address",
-      "ingester.lifecycler.addr", "", "IP address to advertise in the ring (default: the host's address).")
-      .withNoEffectYet("with the in-memory ring every ingester is reached in-process; the address is advertised"
-          + " once memberlist or etcd come with the microservices mode");
+      "ingester.lifecycler.addr", "", "IP address to advertise in the ring (default: -memberlist.advertise-addr, else"
+          + " -memberlist.bind-addr, else the first private interface). With the in-memory ring the ingester is"
+          + " reached in-process.");
+  public static final Option<String> TOKENS_FILE = Option.string("ingester.lifecycler.tokens_file_path",
+      "ingester.tokens-file-path", "", "File path where tokens are stored. If empty, tokens are not stored at shutdown"
+          + " and restored at startup.");
+  public static final Option<Boolean> UNREGISTER_ON_SHUTDOWN = Option.bool("ingester.lifecycler.unregister_on_shutdown",
+      "ingester.unregister-on-shutdown", true, "Unregister from the ring upon clean shutdown. It can be useful to"
+          + " disable for rolling restarts with consistent naming.");
   public static final Option<String> ZONE = Option.string("ingester.lifecycler.availability_zone",
       "ingester.availability-zone", "", "The availability zone where this instance is running.")
       .withNoEffectYet("it is recorded in the ring entry, but nothing is zone-aware yet");
 
   public static List<Option<?>> options() {
     return List.of(STORE, REPLICATION_FACTOR, HEARTBEAT_TIMEOUT, HEARTBEAT_PERIOD, NUM_TOKENS, INSTANCE_ID,
-        INSTANCE_ADDR, ZONE);
+        INSTANCE_ADDR, ZONE, TOKENS_FILE, UNREGISTER_ON_SHUTDOWN);
   }
 
   public static IngesterRingConfig from(ConfigValues v) {
     return new IngesterRingConfig(v.get(STORE), v.get(REPLICATION_FACTOR), v.get(HEARTBEAT_PERIOD), v.get(HEARTBEAT_TIMEOUT),
-        v.get(NUM_TOKENS), v.get(INSTANCE_ID), v.get(INSTANCE_ADDR), v.get(ZONE));
+        v.get(NUM_TOKENS), v.get(INSTANCE_ID), v.get(INSTANCE_ADDR), v.get(ZONE), v.get(TOKENS_FILE),
+        v.get(UNREGISTER_ON_SHUTDOWN));
   }
 
   /** Pyroscope's ingester ring: KV key {@code ring}, name {@code ingester}. */
@@ -58,14 +65,15 @@ public record IngesterRingConfig(
   /** The lifecycler of an ingester advertising {@code addr}; the id defaults to the host name. */
   public LifecyclerConfig lifecyclerConfig(String defaultId, String addr) {
     return LifecyclerConfig.defaults("ring", instanceId.isEmpty() ? defaultId : instanceId, addr)
-        .withZone(zone).withNumTokens(numTokens).withHeartbeatPeriod(heartbeatPeriod);
+        .withZone(zone).withNumTokens(numTokens).withHeartbeatPeriod(heartbeatPeriod)
+        .withHeartbeatTimeout(heartbeatTimeout).withUnregisterOnShutdown(unregisterOnShutdown)
+        .withTokensFile(tokensFile.isEmpty() ? null : Path.of(tokensFile));
   }
 
   public List<String> validate() {
     List<String> problems = new ArrayList<>();
-    if (!store.equals(KV_INMEMORY)) {
-      problems.add(STORE.describe() + ": unsupported KV store \"" + store + "\"; only inmemory is available"
-          + " (memberlist and etcd come with the microservices mode)");
+    if (!store.equals(RingFlags.STORE_AUTO) && !RingFlags.STORES.contains(store)) {
+      problems.add(STORE.describe() + ": unknown KV store \"" + store + "\"; use one of " + RingFlags.STORES);
     }
     if (replicationFactor < 1) {
       problems.add(REPLICATION_FACTOR.describe() + ": must be at least 1, got " + replicationFactor);

@@ -102,7 +102,7 @@ class MainTest {
   private static final List<String> WITHOUT_EFFECT = List.of("compactor.block-ranges", "compactor.compaction-interval",
       "compactor.data-dir", "query-frontend.scheduler-worker-concurrency",
       "query-scheduler.max-outstanding-requests-per-tenant", "store-gateway.sharding-ring.replication-factor",
-      "blocks-storage.bucket-store.sync-dir", "ingester.lifecycler.addr", "ingester.availability-zone");
+      "blocks-storage.bucket-store.sync-dir", "ingester.availability-zone");
 
   @Test
   void helpMarksEveryOptionThatHasNoEffectYetAndNoOther() {

@@ -29,9 +29,14 @@ class RingPagesWiringTest {
         // The instance's id is the one the HTML lists with a Forget button.
         assertThat(TestServer.text(html)).contains("name=\"forget\" value=\"" + shards.get(0).get("id").asText() + "\"");
       }
-      // Rings that do not run in this process have no page yet; neither has memberlist.
-      for (String path : List.of("/distributor/ring", "/store-gateway/ring", "/compactor/ring", "/scheduler/ring",
-          "/memberlist")) {
+      // The distributor and the store-gateway of the single binary are in their own rings.
+      for (String path : List.of("/distributor/ring", "/store-gateway/ring")) {
+        JsonNode shards = json.readTree(server.get(path, "Accept", "application/json").body()).get("shards");
+        assertThat(shards).as(path).hasSize(1);
+        assertThat(shards.get(0).get("state").asText()).as(path).isEqualTo("ACTIVE");
+      }
+      // Rings that do not run in this process have no page; neither has memberlist without a cluster.
+      for (String path : List.of("/compactor/ring", "/scheduler/ring", "/memberlist")) {
         assertThat(server.get(path).statusCode()).as(path).isEqualTo(404);
       }
     }
