@@ -24,8 +24,10 @@ import io.flarestack.common.ring.RingFlags;
 import io.flarestack.kv.memberlist.MemberlistConfig;
 import io.flarestack.kv.memberlist.MemberlistKvStore;
 import io.flarestack.server.cluster.ComponentRings;
+import io.flarestack.server.cluster.Deferred;
 import io.flarestack.server.cluster.InstanceAddress;
 import io.flarestack.server.cluster.KvStores;
+import io.flarestack.server.cluster.OptionalRing;
 import io.flarestack.server.cluster.RingStoreGatewayClients;
 import io.flarestack.server.status.MemberlistPage;
 import io.flarestack.server.status.MemberlistStatus;
@@ -204,8 +206,10 @@ public final class Flarestack {
       Ingester ingester = new Ingester(config.ingester(), storage.bucket(), clock, registry);
       server.addService(new IngesterServiceImpl(ingester));
       // Joins the ring only after the ingester runs, and leaves before it stops.
-      Lifecycler lifecycler = new Lifecycler(config.ingesterRing().lifecyclerConfig(hostName(), ingesterAddress()),
-          kv, clock, background, new SecureRandom());
+      // Built at start, when the gRPC port it advertises is bound.
+      Deferred<Lifecycler> lifecycler = new Deferred<>("ingester-lifecycler", () -> new Lifecycler(
+          config.ingesterRing().lifecyclerConfig(hostName(), ingesterAddress()), kv, clock, background,
+          new SecureRandom()));
       return new CompositeService(Targets.INGESTER, List.of(ingester, lifecycler));
     }));
 
@@ -216,9 +220,11 @@ public final class Flarestack {
       // Registers once the gateway's first bucket sync is done (the composite starts it first).
       RingFlags.Settings ring = ComponentRings.STORE_GATEWAY.from(config.values());
       String tokensFile = config.values().get(ComponentRings.STORE_GATEWAY_TOKENS_FILE);
-      Lifecycler lifecycler = new Lifecycler(componentLifecycler(ring, ComponentRings.STORE_GATEWAY_KEY,
-          ComponentRings.STORE_GATEWAY_TOKENS).withTokensFile(tokensFile.isEmpty() ? null : Path.of(tokensFile)),
-          kvs.forRing(ring.store()), clock, background, new SecureRandom());
+      KvStore gatewayKv = kvs.forRing(ring.store());
+      Deferred<Lifecycler> lifecycler = new Deferred<>("store-gateway-lifecycler", () -> new Lifecycler(
+          componentLifecycler(ring, ComponentRings.STORE_GATEWAY_KEY, ComponentRings.STORE_GATEWAY_TOKENS)
+              .withTokensFile(tokensFile.isEmpty() ? null : Path.of(tokensFile)),
+          gatewayKv, clock, background, new SecureRandom()));
       return new CompositeService(Targets.STORE_GATEWAY, List.of(gateway, lifecycler));
     }));
 
@@ -227,7 +233,7 @@ public final class Flarestack {
       storeGatewayRing = new Ring(new RingConfig("store-gateway", ComponentRings.STORE_GATEWAY_KEY, 1,
           ring.heartbeatTimeout()), kvs.forRing(ring.store()), clock, registry);
       new RingPage(storeGatewayRing, clock).register(server, "/store-gateway/ring");
-      return storeGatewayRing;
+      return new OptionalRing(storeGatewayRing);
     }));
 
     graph.register(new Module(Targets.DISTRIBUTOR, List.of(Targets.SERVER, Targets.RING), true, () -> {
@@ -239,8 +245,9 @@ public final class Flarestack {
       Ring distributorRing = new Ring(new RingConfig("distributor", ComponentRings.DISTRIBUTOR_KEY, 1,
           ringSettings.heartbeatTimeout()), distributorKv, clock, registry);
       new RingPage(distributorRing, clock).register(server, "/distributor/ring");
-      Lifecycler distributorLifecycler = new Lifecycler(componentLifecycler(ringSettings, ComponentRings.DISTRIBUTOR_KEY,
-          ComponentRings.DISTRIBUTOR_TOKENS), distributorKv, clock, background, new SecureRandom());
+      Deferred<Lifecycler> distributorLifecycler = new Deferred<>("distributor-lifecycler", () -> new Lifecycler(
+          componentLifecycler(ringSettings, ComponentRings.DISTRIBUTOR_KEY, ComponentRings.DISTRIBUTOR_TOKENS),
+          distributorKv, clock, background, new SecureRandom()));
       Distributor distributor = new Distributor(config.distributor(), limits,
           new RingIngesterWriter(ingesterRing, clients, fanout), clock, background, registry,
           distributorRing::healthyInstanceCount);
