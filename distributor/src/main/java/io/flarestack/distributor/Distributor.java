@@ -88,7 +88,7 @@ public final class Distributor extends AbstractService {
    * stays whole per distributor).
    *
    * @param healthyDistributors the number of healthy distributors in the distributor ring, read
-   *     on every push; values below 1 count as 1
+   *     once per push; values below 1 count as 1
    */
   public Distributor(DistributorConfig config, TenantLimits limits, IngesterWriter writer, Clock clock,
       ScheduledExecutorService deadlines, MeterRegistry registry, IntSupplier healthyDistributors) {
@@ -124,6 +124,8 @@ public final class Distributor extends AbstractService {
       throw new FlarestackException(ErrorCode.UNAVAILABLE, "the distributor is not running (state " + state() + ")");
     }
     Limits l = limits.forTenant(tenant);
+    // Read once per push, not per profile: it walks the distributor ring.
+    int sharing = Math.max(1, healthyDistributors.getAsInt());
     int total = 0;
     for (RawProfileSeries s : request.getSeriesList()) {
       total += s.getSamplesCount();
@@ -168,7 +170,7 @@ public final class Distributor extends AbstractService {
           if (labelError != null) {
             throw labelError;
           }
-          accept(tenant, l, seriesLabels, raw.size(), decoded, now, accepted);
+          accept(tenant, l, sharing, seriesLabels, raw.size(), decoded, now, accepted);
         } catch (DiscardException e) {
           reject(tenant, e, decoded.decompressedSize(), errors);
         }
@@ -188,10 +190,9 @@ public final class Distributor extends AbstractService {
     return relabel(LabelValidator.validateRequest(pairs, l).without(LabelNames.SESSION_ID));
   }
 
-  private void accept(String tenant, Limits l, Labels labels, int compressedSize, DecodedProfile decoded,
+  private void accept(String tenant, Limits l, int sharing, Labels labels, int compressedSize, DecodedProfile decoded,
       long now, List<ProfileSeries> out) {
     long bytes = decoded.decompressedSize() + labelBytes(labels);
-    int sharing = Math.max(1, healthyDistributors.getAsInt());
     double rateMb = l.ingestionRateMb() / sharing;
     if (!rateLimiter.allow(tenant, rateMb * MIB, l.ingestionBurstSizeMb() * MIB, bytes)) {
       String share = sharing == 1 ? "" : String.format(" (this distributor's share of %s/s among %d healthy distributors)",

@@ -17,7 +17,7 @@ import io.etcd.jetcd.watch.WatchEvent;
 import io.etcd.jetcd.watch.WatchResponse;
 import io.flarestack.common.lifecycle.AbstractService;
 import io.flarestack.common.ring.kv.KvStore;
-import io.flarestack.kv.KeyWatchers;
+import io.flarestack.common.ring.kv.KeyWatchers;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;

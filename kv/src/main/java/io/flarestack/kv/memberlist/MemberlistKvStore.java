@@ -5,7 +5,7 @@ import static java.util.Objects.requireNonNull;
 import io.flarestack.common.lifecycle.AbstractService;
 import io.flarestack.common.ring.kv.KvStore;
 import io.flarestack.common.ring.kv.MergeableCodec;
-import io.flarestack.kv.KeyWatchers;
+import io.flarestack.common.ring.kv.KeyWatchers;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;

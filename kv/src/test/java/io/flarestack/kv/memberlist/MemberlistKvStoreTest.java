@@ -7,9 +7,10 @@ import io.flarestack.common.lifecycle.Service;
 import io.flarestack.common.testing.Poll;
 import io.flarestack.kv.testing.FreePorts;
 import io.flarestack.kv.testing.LwwMapCodec;
-import io.flarestack.kv.testing.ManualClock;
+import io.flarestack.common.testing.ManualClock;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -30,7 +31,7 @@ class MemberlistKvStoreTest {
   private static final String KEY = "ring";
 
   private final List<MemberlistKvStore> started = new CopyOnWriteArrayList<>();
-  private final ManualClock clock = new ManualClock();
+  private final ManualClock clock = new ManualClock(Instant.now());
 
   /**
    * Stops the nodes newest first. (Stopped oldest first, each next node would often still see the

@@ -4,10 +4,8 @@ import static java.util.Objects.requireNonNull;
 
 import java.time.Clock;
 import java.time.Duration;
-import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 import java.util.function.UnaryOperator;
 
@@ -32,7 +30,7 @@ public final class InMemoryKvStore implements KvStore {
   private final Clock clock;
   private final Duration tombstoneRetention;
   private final ConcurrentMap<String, Versioned> entries = new ConcurrentHashMap<>();
-  private final ConcurrentMap<String, List<KvWatcher>> watchers = new ConcurrentHashMap<>();
+  private final KeyWatchers watchers = new KeyWatchers();
 
   /** A store of opaque values. */
   public InMemoryKvStore() {
@@ -103,29 +101,18 @@ public final class InMemoryKvStore implements KvStore {
   @Override
   public AutoCloseable watch(String key, Consumer<byte[]> listener) {
     requireNonNull(key, "key is null");
-    requireNonNull(listener, "listener is null");
-    KvWatcher watcher = new KvWatcher(key, listener);
-    List<KvWatcher> list = watchers.computeIfAbsent(key, k -> new CopyOnWriteArrayList<>());
-    list.add(watcher);
-    // Registered first, offered second: a write racing with this call is never missed, and the
-    // version check drops whichever of the two values is older.
-    watcher.offer(entries.getOrDefault(key, ABSENT));
-    return () -> {
-      watcher.close();
-      list.remove(watcher);
-    };
+    return watchers.add(key, listener, () -> watched(entries.getOrDefault(key, ABSENT)), null);
   }
 
   private void notifyWatchers(String key, Versioned written) {
-    List<KvWatcher> list = watchers.get(key);
-    if (list != null) {
-      for (KvWatcher w : list) {
-        w.offer(written);
-      }
-    }
+    watchers.offer(key, watched(written));
   }
 
-  static byte[] copy(byte[] value) {
+  private static KeyWatchers.Versioned watched(Versioned v) {
+    return new KeyWatchers.Versioned(v.visible(), v.version());
+  }
+
+  private static byte[] copy(byte[] value) {
     return value == null ? null : value.clone();
   }
 

@@ -1,4 +1,4 @@
-package io.flarestack.kv;
+package io.flarestack.common.ring.kv;
 
 import static java.util.Objects.requireNonNull;
 
@@ -9,11 +9,12 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The {@link io.flarestack.common.ring.kv.KvStore#watch} registrations of one backend, keyed by KV
+ * The {@link KvStore#watch} registrations of one backend, keyed by KV
  * key. A backend offers every new value with a version that grows per key; each watcher
  * coalesces offers to the newest and delivers them one at a time, in version order, on whichever
  * offering thread finds no delivery in progress (a work-in-progress counter: no thread waits for
@@ -36,9 +37,10 @@ public final class KeyWatchers {
    * Registers {@code listener} on {@code key}, then offers it {@code current()} (registered first,
    * offered second, so a change racing with this call is never missed).
    *
-   * @param onLast called (once, on the closing thread) when the last watcher of the key is closed
+   * @param onLast called (once, on the closing thread) when the last watcher of the key is closed;
+   *     null for nothing
    */
-  public AutoCloseable add(String key, Consumer<byte[]> listener, java.util.function.Supplier<Versioned> current,
+  public AutoCloseable add(String key, Consumer<byte[]> listener, Supplier<Versioned> current,
       Runnable onLast) {
     requireNonNull(key, "key is null");
     requireNonNull(listener, "listener is null");
