@@ -7,6 +7,7 @@ import io.flarestack.api.ingester.v1.IngesterServiceGrpc;
 import io.flarestack.api.ingester.v1.MergePprofRequest;
 import io.flarestack.api.ingester.v1.MergeTreeRequest;
 import io.flarestack.api.ingester.v1.MergeTreeResponse;
+import io.flarestack.api.ingester.v1.ProfileKeys;
 import io.flarestack.api.ingester.v1.PushRequest;
 import io.flarestack.api.ingester.v1.PushResponse;
 import io.flarestack.api.ingester.v1.SelectProfilesRequest;
@@ -85,6 +86,11 @@ public final class IngesterServiceImpl extends IngesterServiceGrpc.IngesterServi
   @Override
   public void selectSeries(SelectSeriesRequest request, StreamObserver<SelectSeriesResponse> observer) {
     GrpcCalls.unary(observer, () -> engine.selectSeries(sources(request.getSelect()), request));
+  }
+
+  @Override
+  public void selectProfileKeys(SelectProfilesRequest request, StreamObserver<ProfileKeys> observer) {
+    GrpcCalls.unary(observer, () -> engine.profileKeys(sources(request), request));
   }
 
   @Override

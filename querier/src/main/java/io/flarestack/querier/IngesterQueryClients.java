@@ -10,9 +10,28 @@ import java.util.List;
 @FunctionalInterface
 public interface IngesterQueryClients {
   /**
-   * Stubs for every ingester that may hold recent data for reads.
+   * Every ingester that may hold recent data, and how many of them a read may lose.
    *
-   * @throws io.flarestack.common.errors.FlarestackException unavailable when the ring has no healthy ingester
+   * @throws io.flarestack.common.errors.FlarestackException unavailable when the ring has no healthy
+   *     ingester, or fewer than replication allows a read to tolerate
    */
-  List<IngesterServiceBlockingStub> forRead();
+  ReadSet forRead();
+
+  /**
+   * @param clients the ingesters to ask
+   * @param maxErrors how many of them may fail while every acknowledged profile is still in
+   *     one that answers (0 without replication)
+   * @param replicated whether each profile is held by several ingesters (replication factor
+   *     above 1), so reads must count each once
+   */
+  record ReadSet(List<IngesterServiceBlockingStub> clients, int maxErrors, boolean replicated) {
+    public ReadSet {
+      clients = List.copyOf(clients);
+    }
+
+    /** Ingesters holding disjoint data, all needed. */
+    public static ReadSet unreplicated(List<IngesterServiceBlockingStub> clients) {
+      return new ReadSet(clients, 0, false);
+    }
+  }
 }

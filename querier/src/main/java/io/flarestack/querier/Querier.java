@@ -29,6 +29,7 @@ import io.flarestack.api.types.v1.ProfileType;
 import io.flarestack.common.cancel.Cancellation;
 import io.flarestack.common.lifecycle.AbstractService;
 import io.flarestack.common.model.pprof.PprofMerger;
+import io.flarestack.common.model.series.Steps;
 import io.flarestack.common.model.tree.CallTree;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -50,21 +51,25 @@ import java.util.function.Function;
  * upload): for a profile read (tree, pprof, series) the querier first asks the store-gateways
  * which blocks they would read ({@code Blocks}), then, in parallel, tells the store-gateways to
  * read exactly those and the ingesters to leave out every block those contain (their
- * {@code sources}). Metadata reads are unions, where duplicates do not matter. See
- * docs/storage.md.
+ * {@code sources}). Metadata reads are unions, where duplicates do not matter. With replication
+ * factor above 1 every profile is held by several ingesters, and by the blocks each uploaded:
+ * profile reads then run in two phases that pick one copy of each ({@link ReplicatedRead}), and
+ * reads tolerate as many failed ingesters as replication covers. See docs/storage.md.
  *
  * <p>Every call runs in the caller's gRPC context, which the calls to backends carry (deadline,
  * cancellation); merging stops with {@link io.flarestack.common.cancel.QueryCancelledException}
  * once that context is cancelled.
  */
 public final class Querier extends AbstractService {
-  private final Fanout<IngesterServiceBlockingStub> ingesters;
-  private final Fanout<StoreGatewayServiceBlockingStub> storeGateways;
+  private final IngesterQueryClients ingesters;
+  private final StoreGatewayQueryClients storeGateways;
+  private final Fanout fanout;
 
   public Querier(IngesterQueryClients ingesters, StoreGatewayQueryClients storeGateways, Executor executor) {
     super("querier");
-    this.ingesters = new Fanout<>(requireNonNull(ingesters, "ingesters is null")::forRead, executor);
-    this.storeGateways = new Fanout<>(requireNonNull(storeGateways, "storeGateways is null")::forRead, executor);
+    this.ingesters = requireNonNull(ingesters, "ingesters is null");
+    this.storeGateways = requireNonNull(storeGateways, "storeGateways is null");
+    this.fanout = new Fanout(executor);
   }
 
   /** A querier without store-gateways: recent data from the ingesters only. */
@@ -88,14 +93,14 @@ public final class Querier extends AbstractService {
     }
   }
 
-  private Plan plan(SelectProfilesRequest select) {
-    if (storeGateways.isEmpty()) {
+  private Plan plan(SelectProfilesRequest select, List<StoreGatewayServiceBlockingStub> gateways) {
+    if (gateways.isEmpty()) {
       return Plan.NONE;
     }
     BlocksRequest req = BlocksRequest.newBuilder().setStart(select.getStart()).setEnd(select.getEnd()).build();
     List<String> blocks = new ArrayList<>();
     Set<String> sources = new LinkedHashSet<>();
-    for (BlocksResponse r : storeGateways.call(s -> s.blocks(req))) {
+    for (BlocksResponse r : fanout.call(gateways, s -> s.blocks(req), 0)) {
       for (BlockRef b : r.getBlocksList()) {
         blocks.add(b.getId());
         sources.addAll(b.getSourcesList());
@@ -107,28 +112,60 @@ public final class Querier extends AbstractService {
 
   /**
    * Asks the ingesters (leaving out the planned blocks) and, when the plan has blocks, the
-   * store-gateways (reading exactly those), in parallel.
+   * store-gateways (reading exactly those), in parallel. With replicated ingesters the read runs
+   * in two phases so each profile counts once ({@link ReplicatedRead}); {@code keysStart} is where
+   * its first phase starts (earlier than the selection when steps reach back).
    */
-  private <T> List<T> profiles(SelectProfilesRequest select, Function<SelectProfilesRequest, Function<IngesterServiceBlockingStub, T>> ingester,
+  private <T> List<T> profiles(SelectProfilesRequest select, long keysStart,
+      Function<SelectProfilesRequest, Function<IngesterServiceBlockingStub, T>> ingester,
       Function<SelectProfilesRequest, Function<StoreGatewayServiceBlockingStub, T>> storeGateway) {
-    Plan plan = plan(select);
-    if (plan.blocks().isEmpty()) {
-      return ingesters.call(ingester.apply(select));
+    IngesterQueryClients.ReadSet replicas = ingesters.forRead();
+    List<StoreGatewayServiceBlockingStub> gateways = storeGateways.forRead();
+    Plan plan = plan(select, gateways);
+    if (replicas.replicated()) {
+      return replicated(select, keysStart, replicas, plan.blocks().isEmpty() ? List.of() : gateways, plan, ingester,
+          storeGateway);
     }
-    CompletableFuture<List<T>> fromBlocks = storeGateways.callAsync(storeGateway.apply(plan.forStoreGateways(select)));
-    List<T> out = new ArrayList<>(ingesters.call(ingester.apply(plan.forIngesters(select))));
+    if (plan.blocks().isEmpty()) {
+      return fanout.call(replicas.clients(), ingester.apply(select), 0);
+    }
+    CompletableFuture<List<T>> fromBlocks = fanout.callAsync(gateways, storeGateway.apply(plan.forStoreGateways(select)), 0);
+    List<T> out = new ArrayList<>(fanout.call(replicas.clients(), ingester.apply(plan.forIngesters(select)), 0));
     out.addAll(Fanout.join(fromBlocks));
     return out;
+  }
+
+  private <T> List<T> replicated(SelectProfilesRequest select, long keysStart, IngesterQueryClients.ReadSet replicas,
+      List<StoreGatewayServiceBlockingStub> gateways, Plan plan,
+      Function<SelectProfilesRequest, Function<IngesterServiceBlockingStub, T>> ingester,
+      Function<SelectProfilesRequest, Function<StoreGatewayServiceBlockingStub, T>> storeGateway) {
+    List<ReplicatedRead.Target<T>> targets = new ArrayList<>();
+    SelectProfilesRequest forIngesters = plan.forIngesters(select);
+    SelectProfilesRequest ingesterKeys = forIngesters.toBuilder().setStart(keysStart).build();
+    for (IngesterServiceBlockingStub stub : replicas.clients()) {
+      targets.add(new ReplicatedRead.Target<>("ingester", stub::selectProfileKeys,
+          sel -> ingester.apply(sel).apply(stub), ingesterKeys, forIngesters, true));
+    }
+    // The planned blocks hold the copies several ingesters uploaded: each store-gateway counts one.
+    SelectProfilesRequest forGateways = plan.forStoreGateways(select).toBuilder().setDeduplicate(true).build();
+    SelectProfilesRequest gatewayKeys = forGateways.toBuilder().setStart(keysStart).build();
+    for (StoreGatewayServiceBlockingStub stub : gateways) {
+      targets.add(new ReplicatedRead.Target<>("store-gateway", stub::selectProfileKeys,
+          sel -> storeGateway.apply(sel).apply(stub), gatewayKeys, forGateways, false));
+    }
+    return ReplicatedRead.run(fanout, targets, replicas.maxErrors());
   }
 
   /** Asks ingesters and store-gateways the same metadata question, in parallel. */
   private <T> List<T> everywhere(Function<IngesterServiceBlockingStub, T> ingester,
       Function<StoreGatewayServiceBlockingStub, T> storeGateway) {
-    if (storeGateways.isEmpty()) {
-      return ingesters.call(ingester);
+    IngesterQueryClients.ReadSet replicas = ingesters.forRead();
+    List<StoreGatewayServiceBlockingStub> gateways = storeGateways.forRead();
+    if (gateways.isEmpty()) {
+      return fanout.call(replicas.clients(), ingester, replicas.maxErrors());
     }
-    CompletableFuture<List<T>> fromBlocks = storeGateways.callAsync(storeGateway);
-    List<T> out = new ArrayList<>(ingesters.call(ingester));
+    CompletableFuture<List<T>> fromBlocks = fanout.callAsync(gateways, storeGateway, 0);
+    List<T> out = new ArrayList<>(fanout.call(replicas.clients(), ingester, replicas.maxErrors()));
     out.addAll(Fanout.join(fromBlocks));
     return out;
   }
@@ -182,7 +219,7 @@ public final class Querier extends AbstractService {
   /** The merged call tree of the selection, truncated to {@code maxNodes} (0 = not truncated). */
   public CallTree mergeTree(SelectProfilesRequest select, long maxNodes) {
     CallTree merged = null;
-    for (var r : profiles(select,
+    for (var r : profiles(select, select.getStart(),
         sel -> s -> s.mergeTree(MergeTreeRequest.newBuilder().setSelect(sel).setMaxNodes(maxNodes).build()),
         sel -> s -> s.mergeTree(MergeTreeRequest.newBuilder().setSelect(sel).setMaxNodes(maxNodes).build()))) {
       Cancellation cancel = Cancellation.current();
@@ -201,7 +238,7 @@ public final class Querier extends AbstractService {
 
   /** The merged pprof of the selection (one sample type). */
   public Profile mergePprof(SelectProfilesRequest select, long maxNodes) {
-    List<Profile> parts = profiles(select,
+    List<Profile> parts = profiles(select, select.getStart(),
         sel -> s -> s.mergePprof(MergePprofRequest.newBuilder().setSelect(sel).setMaxNodes(maxNodes).build()),
         sel -> s -> s.mergePprof(MergePprofRequest.newBuilder().setSelect(sel).setMaxNodes(maxNodes).build()));
     return PprofMerger.merge(parts, Cancellation.current());
@@ -212,7 +249,10 @@ public final class Querier extends AbstractService {
     Function<SelectProfilesRequest, SelectSeriesRequest> req = sel -> SelectSeriesRequest.newBuilder()
         .setSelect(sel).addAllGroupBy(groupBy).setStepMillis(stepMillis).build();
     List<List<PartialSeries>> out = new ArrayList<>();
-    for (SelectSeriesResponse r : profiles(select, sel -> s -> s.selectSeries(req.apply(sel)),
+    // A point's profiles reach back one step before the range's start.
+    long keysStart = stepMillis > 0 && select.getStart() <= select.getEnd()
+        ? new Steps(select.getStart(), select.getEnd(), stepMillis).readStart() : select.getStart();
+    for (SelectSeriesResponse r : profiles(select, keysStart, sel -> s -> s.selectSeries(req.apply(sel)),
         sel -> s -> s.selectSeries(req.apply(sel)))) {
       out.add(r.getSeriesList());
     }

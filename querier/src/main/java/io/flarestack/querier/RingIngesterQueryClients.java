@@ -3,17 +3,19 @@ package io.flarestack.querier;
 import static java.util.Objects.requireNonNull;
 
 import io.flarestack.api.ingester.v1.IngesterServiceGrpc.IngesterServiceBlockingStub;
-import io.flarestack.common.client.ClientPool;
 import io.flarestack.api.ring.v1.InstanceDesc;
+import io.flarestack.common.client.ClientPool;
 import io.flarestack.common.ring.Operation;
 import io.flarestack.common.ring.Ring;
+import io.flarestack.common.ring.ReplicationSet;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
  * Every healthy ingester of the ring, for reads. With replication factor 1 each ingester holds
- * distinct data, so all of them are needed; replica de-duplication for larger factors comes with
- * the microservices mode. Thread-safe.
+ * distinct data and all of them are needed; with a larger factor a read tolerates as many
+ * failures as the ring allows (dskit's rule: with RF 3, one) and the querier de-duplicates the
+ * replicas. Thread-safe.
  */
 public final class RingIngesterQueryClients implements IngesterQueryClients {
   private final Ring ring;
@@ -25,11 +27,13 @@ public final class RingIngesterQueryClients implements IngesterQueryClients {
   }
 
   @Override
-  public List<IngesterServiceBlockingStub> forRead() {
+  public ReadSet forRead() {
+    boolean replicated = ring.replicationFactor() > 1;
+    ReplicationSet set = replicated ? ring.getReplicationSetForOperation(Operation.READ) : ring.getAllHealthy(Operation.READ);
     List<IngesterServiceBlockingStub> out = new ArrayList<>();
-    for (InstanceDesc instance : ring.getAllHealthy(Operation.READ).instances()) {
+    for (InstanceDesc instance : set.instances()) {
       out.add(clients.get(instance.getAddr()));
     }
-    return out;
+    return new ReadSet(out, set.maxErrors(), replicated);
   }
 }

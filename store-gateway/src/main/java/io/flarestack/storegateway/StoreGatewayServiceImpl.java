@@ -6,6 +6,7 @@ import io.flarestack.api.google.v1.Profile;
 import io.flarestack.api.ingester.v1.MergePprofRequest;
 import io.flarestack.api.ingester.v1.MergeTreeRequest;
 import io.flarestack.api.ingester.v1.MergeTreeResponse;
+import io.flarestack.api.ingester.v1.ProfileKeys;
 import io.flarestack.api.ingester.v1.SelectProfilesRequest;
 import io.flarestack.api.ingester.v1.SelectSeriesRequest;
 import io.flarestack.api.ingester.v1.SelectSeriesResponse;
@@ -81,6 +82,11 @@ public final class StoreGatewayServiceImpl extends StoreGatewayServiceGrpc.Store
   @Override
   public void selectSeries(SelectSeriesRequest request, StreamObserver<SelectSeriesResponse> observer) {
     GrpcCalls.unary(observer, () -> engine.selectSeries(sources(request.getSelect()), request));
+  }
+
+  @Override
+  public void selectProfileKeys(SelectProfilesRequest request, StreamObserver<ProfileKeys> observer) {
+    GrpcCalls.unary(observer, () -> engine.profileKeys(sources(request), request));
   }
 
   @Override

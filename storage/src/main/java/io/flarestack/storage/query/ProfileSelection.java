@@ -7,6 +7,7 @@ import io.flarestack.common.model.LabelNames;
 import io.flarestack.common.model.Matcher;
 import io.flarestack.common.model.ProfileType;
 import io.flarestack.common.model.Selector;
+import io.flarestack.common.model.replica.ProfileKeySet;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -14,7 +15,8 @@ import java.util.List;
 /**
  * A parsed {@link SelectProfilesRequest}: which series (label selector AND profile type), which
  * profiles (time range, milliseconds, both ends inclusive), which samples (call site prefix,
- * span ids). Immutable.
+ * span ids), and for replica de-duplication which profiles count ({@code keep},
+ * {@code deduplicate}). Immutable.
  */
 final class ProfileSelection {
   private static final long NANOS_PER_MILLI = 1_000_000L;
@@ -25,15 +27,19 @@ final class ProfileSelection {
   private final long endMillis;
   private final List<String> callSite;
   private final long[] spans; // sorted; null = no span filter
+  private final ProfileKeySet keep; // null = every profile
+  private final boolean deduplicate;
 
   private ProfileSelection(ProfileType profileType, List<Matcher> matchers, long startMillis, long endMillis,
-      List<String> callSite, long[] spans) {
+      List<String> callSite, long[] spans, ProfileKeySet keep, boolean deduplicate) {
     this.profileType = profileType;
     this.matchers = matchers;
     this.startMillis = startMillis;
     this.endMillis = endMillis;
     this.callSite = callSite;
     this.spans = spans;
+    this.keep = keep;
+    this.deduplicate = deduplicate;
   }
 
   /**
@@ -60,7 +66,9 @@ final class ProfileSelection {
       }
       Arrays.sort(spans);
     }
-    return new ProfileSelection(type, List.copyOf(matchers), req.getStart(), req.getEnd(), callSite, spans);
+    ProfileKeySet keep = req.hasKeep() ? ProfileKeySet.fromProto(req.getKeep()) : null;
+    return new ProfileSelection(type, List.copyOf(matchers), req.getStart(), req.getEnd(), callSite, spans, keep,
+        req.getDeduplicate());
   }
 
   ProfileType profileType() {
@@ -81,6 +89,16 @@ final class ProfileSelection {
 
   List<String> callSite() {
     return callSite;
+  }
+
+  /** The profiles the querier assigned to this server; {@code null} = every profile. */
+  ProfileKeySet keep() {
+    return keep;
+  }
+
+  /** Whether this server's sources may hold copies of one profile (block replicas). */
+  boolean deduplicate() {
+    return deduplicate;
   }
 
   boolean filtersSpans() {

@@ -4,6 +4,8 @@ import io.flarestack.api.google.v1.Profile;
 import io.flarestack.api.ingester.v1.MergePprofRequest;
 import io.flarestack.api.ingester.v1.MergeTreeRequest;
 import io.flarestack.api.ingester.v1.MergeTreeResponse;
+import io.flarestack.api.ingester.v1.ProfileKeys;
+import io.flarestack.api.ingester.v1.SelectProfilesRequest;
 import io.flarestack.api.ingester.v1.SelectSeriesRequest;
 import io.flarestack.api.ingester.v1.SelectSeriesResponse;
 import io.flarestack.api.querier.v1.ProfileTypesRequest;
@@ -81,6 +83,20 @@ public final class QueryEngine {
         .build();
   }
 
+  /**
+   * The first phase of a replica-de-duplicated read: the keys of the selected profiles (see
+   * {@link io.flarestack.common.model.replica.ProfileKeySet}).
+   */
+  public ProfileKeys profileKeys(List<? extends ProfileSource> sources, SelectProfilesRequest req) {
+    ProfileSelection sel = ProfileSelection.parse(req);
+    long from = ProfileSelection.fromMillis(sel.startMillis());
+    long to = ProfileSelection.toMillisEnd(sel.endMillis());
+    if (from > to) {
+      return ProfileKeys.getDefaultInstance();
+    }
+    return ReplicaFilter.keys(sources, sel, from, to, Cancellation.current()).toProto();
+  }
+
   /** Distinct profile types of series with profiles in range (start = end = 0: any time), by id. */
   public ProfileTypesResponse profileTypes(List<? extends ProfileSource> sources, ProfileTypesRequest req) {
     return ProfileTypesResponse.newBuilder()
@@ -141,7 +157,7 @@ public final class QueryEngine {
     if (from > to) {
       return out;
     }
-    for (ProfileSource source : sources) {
+    for (ProfileSource source : ReplicaFilter.apply(sources, sel, from, to, cancel)) {
       cancel.checkNow();
       Merge local = new Merge();
       try {

@@ -41,7 +41,7 @@ final class SeriesAggregator {
     long to = ProfileSelection.toMillisEnd(end);
     Map<Labels, Group> groups = new HashMap<>();
     Cancellation cancel = Cancellation.current();
-    for (ProfileSource source : sources) {
+    for (ProfileSource source : ReplicaFilter.apply(sources, sel, from, to, cancel)) {
       cancel.checkNow();
       Map<Labels, Group> local = new HashMap<>();
       try {
