@@ -31,27 +31,34 @@ import io.flarestack.common.lifecycle.AbstractService;
 import io.flarestack.common.model.pprof.PprofMerger;
 import io.flarestack.common.model.series.Steps;
 import io.flarestack.common.model.tree.CallTree;
+import io.grpc.Context;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
- * Answers reads by asking every ingester and store-gateway and merging: union of metadata,
+ * Answers reads by asking the ingesters and store-gateways and merging: union of metadata,
  * merged call trees, merged pprof, merged partial series. Request validation and response
  * shaping live in {@link io.flarestack.querier.api.QuerierServiceImpl}. Thread-safe.
  *
  * <p>Each profile is counted exactly once although a block can be both in object storage and
  * still in an ingester (as a head being written or as a local block kept for a while after its
  * upload): for a profile read (tree, pprof, series) the querier first asks the store-gateways
- * which blocks they would read ({@code Blocks}), then, in parallel, tells the store-gateways to
- * read exactly those and the ingesters to leave out every block those contain (their
- * {@code sources}). Metadata reads are unions, where duplicates do not matter. With replication
+ * which blocks cover the range and which of those each owns in the store-gateway ring
+ * ({@code Blocks}), gives each block to one store-gateway (an owner when one answered), then, in
+ * parallel, tells each store-gateway to read exactly its blocks and the ingesters to leave out
+ * every planned block and its {@code sources}. Metadata reads are unions, where duplicates do not
+ * matter, and ask one store-gateway. With replication
  * factor above 1 every profile is held by several ingesters, and by the blocks each uploaded:
  * profile reads then run in two phases that pick one copy of each ({@link ReplicatedRead}), and
  * reads tolerate as many failed ingesters as replication covers. See docs/storage.md.
@@ -64,12 +71,23 @@ public final class Querier extends AbstractService {
   private final IngesterQueryClients ingesters;
   private final StoreGatewayQueryClients storeGateways;
   private final Fanout fanout;
+  private final Executor executor;
+  private final QueryStoreAfter storeAfter;
+  private final AtomicInteger nextGateway = new AtomicInteger();
 
   public Querier(IngesterQueryClients ingesters, StoreGatewayQueryClients storeGateways, Executor executor) {
+    this(ingesters, storeGateways, QueryStoreAfter.OFF, executor);
+  }
+
+  /** @param storeAfter which backends a read needs by time ({@code -querier.query-store-after}) */
+  public Querier(IngesterQueryClients ingesters, StoreGatewayQueryClients storeGateways, QueryStoreAfter storeAfter,
+      Executor executor) {
     super("querier");
+    this.storeAfter = requireNonNull(storeAfter, "storeAfter is null");
     this.ingesters = requireNonNull(ingesters, "ingesters is null");
     this.storeGateways = requireNonNull(storeGateways, "storeGateways is null");
     this.fanout = new Fanout(executor);
+    this.executor = executor;
   }
 
   /** A querier without store-gateways: recent data from the ingesters only. */
@@ -78,66 +96,107 @@ public final class Querier extends AbstractService {
   }
 
   /**
-   * Which blocks the store-gateways read for a selection, and so which blocks the ingesters
-   * must leave out.
+   * Which store-gateway reads which blocks for a selection, and so which blocks (with their
+   * sources) the ingesters must leave out.
    */
-  private record Plan(List<String> blocks, Set<String> sources) {
+  private record Plan(List<Share> shares, Set<String> sources) {
     static final Plan NONE = new Plan(List.of(), Set.of());
+
+    boolean isEmpty() {
+      return shares.isEmpty();
+    }
 
     SelectProfilesRequest forIngesters(SelectProfilesRequest select) {
       return sources.isEmpty() ? select : select.toBuilder().addAllExcludeBlocks(sources).build();
     }
+  }
 
-    SelectProfilesRequest forStoreGateways(SelectProfilesRequest select) {
+  /** The blocks one store-gateway reads. */
+  private record Share(StoreGatewayServiceBlockingStub gateway, List<String> blocks) {
+    SelectProfilesRequest request(SelectProfilesRequest select) {
       return select.toBuilder().addAllBlocks(blocks).build();
     }
   }
 
+  /**
+   * Asks every store-gateway which blocks cover the range and gives each block to one of the
+   * store-gateways that own it (spread by block id), or, when no answering one owns it (an owner
+   * is down, the ring is changing), to any that answered: every store-gateway can read every
+   * block. A store-gateway that fails to answer is left out while another answers.
+   */
   private Plan plan(SelectProfilesRequest select, List<StoreGatewayServiceBlockingStub> gateways) {
     if (gateways.isEmpty()) {
       return Plan.NONE;
     }
     BlocksRequest req = BlocksRequest.newBuilder().setStart(select.getStart()).setEnd(select.getEnd()).build();
-    List<String> blocks = new ArrayList<>();
+    List<Supplier<BlocksResponse>> tasks = new ArrayList<>();
+    for (StoreGatewayServiceBlockingStub g : gateways) {
+      tasks.add(() -> g.blocks(req));
+    }
+    List<Fanout.Outcome<BlocksResponse>> answers = fanout.each(tasks);
+    Fanout.values(answers, gateways.size() - 1); // throws when none answered
+    List<Integer> answered = new ArrayList<>();
+    Map<String, List<Integer>> owners = new LinkedHashMap<>();
     Set<String> sources = new LinkedHashSet<>();
-    for (BlocksResponse r : fanout.call(gateways, s -> s.blocks(req), 0)) {
-      for (BlockRef b : r.getBlocksList()) {
-        blocks.add(b.getId());
+    for (int g = 0; g < gateways.size(); g++) {
+      if (answers.get(g).failed()) {
+        continue;
+      }
+      answered.add(g);
+      for (BlockRef b : answers.get(g).value().getBlocksList()) {
+        List<Integer> o = owners.computeIfAbsent(b.getId(), id -> new ArrayList<>());
+        if (b.getOwned()) {
+          o.add(g);
+        }
         sources.addAll(b.getSourcesList());
         sources.add(b.getId());
       }
     }
-    return blocks.isEmpty() ? Plan.NONE : new Plan(blocks, sources);
+    if (owners.isEmpty()) {
+      return Plan.NONE;
+    }
+    Map<Integer, List<String>> byGateway = new TreeMap<>();
+    for (Map.Entry<String, List<Integer>> e : owners.entrySet()) {
+      List<Integer> candidates = e.getValue().isEmpty() ? answered : e.getValue();
+      int g = candidates.get(Math.floorMod(e.getKey().hashCode(), candidates.size()));
+      byGateway.computeIfAbsent(g, x -> new ArrayList<>()).add(e.getKey());
+    }
+    List<Share> shares = new ArrayList<>();
+    byGateway.forEach((g, blocks) -> shares.add(new Share(gateways.get(g), List.copyOf(blocks))));
+    return new Plan(List.copyOf(shares), sources);
   }
 
   /**
-   * Asks the ingesters (leaving out the planned blocks) and, when the plan has blocks, the
-   * store-gateways (reading exactly those), in parallel. With replicated ingesters the read runs
-   * in two phases so each profile counts once ({@link ReplicatedRead}); {@code keysStart} is where
-   * its first phase starts (earlier than the selection when steps reach back).
+   * Asks the ingesters (leaving out the planned blocks) and the store-gateways (each reading its
+   * share of the planned blocks), in parallel. With replicated ingesters the read runs in two
+   * phases so each profile counts once ({@link ReplicatedRead}); {@code keysStart} is where its
+   * first phase starts (earlier than the selection when steps reach back).
    */
   private <T> List<T> profiles(SelectProfilesRequest select, long keysStart,
       Function<SelectProfilesRequest, Function<IngesterServiceBlockingStub, T>> ingester,
       Function<SelectProfilesRequest, Function<StoreGatewayServiceBlockingStub, T>> storeGateway) {
-    IngesterQueryClients.ReadSet replicas = ingesters.forRead();
-    List<StoreGatewayServiceBlockingStub> gateways = storeGateways.forRead();
-    Plan plan = plan(select, gateways);
+    IngesterQueryClients.ReadSet replicas = ingesters(select.getStart(), select.getEnd());
+    Plan plan = plan(select, storeGateways(select.getStart(), select.getEnd()));
     if (replicas.replicated()) {
-      return replicated(select, keysStart, replicas, plan.blocks().isEmpty() ? List.of() : gateways, plan, ingester,
-          storeGateway);
+      return replicated(select, keysStart, replicas, plan, ingester, storeGateway);
     }
-    if (plan.blocks().isEmpty()) {
+    if (plan.isEmpty()) {
       return fanout.call(replicas.clients(), ingester.apply(select), 0);
     }
-    CompletableFuture<List<T>> fromBlocks = fanout.callAsync(gateways, storeGateway.apply(plan.forStoreGateways(select)), 0);
+    List<Supplier<T>> fromBlocks = new ArrayList<>();
+    for (Share share : plan.shares()) {
+      SelectProfilesRequest req = share.request(select);
+      fromBlocks.add(() -> storeGateway.apply(req).apply(share.gateway()));
+    }
+    CompletableFuture<List<T>> blocks = CompletableFuture.supplyAsync(() -> Fanout.values(fanout.each(fromBlocks), 0),
+        Context.currentContextExecutor(executor));
     List<T> out = new ArrayList<>(fanout.call(replicas.clients(), ingester.apply(plan.forIngesters(select)), 0));
-    out.addAll(Fanout.join(fromBlocks));
+    out.addAll(Fanout.join(blocks));
     return out;
   }
 
   private <T> List<T> replicated(SelectProfilesRequest select, long keysStart, IngesterQueryClients.ReadSet replicas,
-      List<StoreGatewayServiceBlockingStub> gateways, Plan plan,
-      Function<SelectProfilesRequest, Function<IngesterServiceBlockingStub, T>> ingester,
+      Plan plan, Function<SelectProfilesRequest, Function<IngesterServiceBlockingStub, T>> ingester,
       Function<SelectProfilesRequest, Function<StoreGatewayServiceBlockingStub, T>> storeGateway) {
     List<ReplicatedRead.Target<T>> targets = new ArrayList<>();
     SelectProfilesRequest forIngesters = plan.forIngesters(select);
@@ -147,24 +206,37 @@ public final class Querier extends AbstractService {
           sel -> ingester.apply(sel).apply(stub), ingesterKeys, forIngesters, true));
     }
     // The planned blocks hold the copies several ingesters uploaded: each store-gateway counts one.
-    SelectProfilesRequest forGateways = plan.forStoreGateways(select).toBuilder().setDeduplicate(true).build();
-    SelectProfilesRequest gatewayKeys = forGateways.toBuilder().setStart(keysStart).build();
-    for (StoreGatewayServiceBlockingStub stub : gateways) {
+    for (Share share : plan.shares()) {
+      SelectProfilesRequest forGateway = share.request(select).toBuilder().setDeduplicate(true).build();
+      StoreGatewayServiceBlockingStub stub = share.gateway();
       targets.add(new ReplicatedRead.Target<>("store-gateway", stub::selectProfileKeys,
-          sel -> storeGateway.apply(sel).apply(stub), gatewayKeys, forGateways, false));
+          sel -> storeGateway.apply(sel).apply(stub), forGateway.toBuilder().setStart(keysStart).build(), forGateway,
+          false));
     }
     return ReplicatedRead.run(fanout, targets, replicas.maxErrors());
   }
 
-  /** Asks ingesters and store-gateways the same metadata question, in parallel. */
-  private <T> List<T> everywhere(Function<IngesterServiceBlockingStub, T> ingester,
+  private IngesterQueryClients.ReadSet ingesters(long startMs, long endMs) {
+    return storeAfter.asksIngesters(startMs, endMs) ? ingesters.forRead() : IngesterQueryClients.ReadSet.unreplicated(List.of());
+  }
+
+  private List<StoreGatewayServiceBlockingStub> storeGateways(long startMs, long endMs) {
+    return storeAfter.asksStoreGateways(startMs, endMs) ? storeGateways.forRead() : List.of();
+  }
+
+  /**
+   * Asks the ingesters and one store-gateway (any can read every block; they take turns) the same
+   * metadata question, in parallel.
+   */
+  private <T> List<T> everywhere(long startMs, long endMs, Function<IngesterServiceBlockingStub, T> ingester,
       Function<StoreGatewayServiceBlockingStub, T> storeGateway) {
-    IngesterQueryClients.ReadSet replicas = ingesters.forRead();
-    List<StoreGatewayServiceBlockingStub> gateways = storeGateways.forRead();
+    IngesterQueryClients.ReadSet replicas = ingesters(startMs, endMs);
+    List<StoreGatewayServiceBlockingStub> gateways = storeGateways(startMs, endMs);
     if (gateways.isEmpty()) {
       return fanout.call(replicas.clients(), ingester, replicas.maxErrors());
     }
-    CompletableFuture<List<T>> fromBlocks = fanout.callAsync(gateways, storeGateway, 0);
+    StoreGatewayServiceBlockingStub gateway = gateways.get(Math.floorMod(nextGateway.getAndIncrement(), gateways.size()));
+    CompletableFuture<List<T>> fromBlocks = fanout.callAsync(List.of(gateway), storeGateway, 0);
     List<T> out = new ArrayList<>(fanout.call(replicas.clients(), ingester, replicas.maxErrors()));
     out.addAll(Fanout.join(fromBlocks));
     return out;
@@ -180,7 +252,7 @@ public final class Querier extends AbstractService {
   public List<ProfileType> profileTypes(long start, long end) {
     ProfileTypesRequest req = ProfileTypesRequest.newBuilder().setStart(start).setEnd(end).build();
     TreeMap<String, ProfileType> byId = new TreeMap<>();
-    for (ProfileTypesResponse r : everywhere(s -> s.profileTypes(req), s -> s.profileTypes(req))) {
+    for (ProfileTypesResponse r : everywhere(start, end, s -> s.profileTypes(req), s -> s.profileTypes(req))) {
       for (ProfileType t : r.getProfileTypesList()) {
         byId.putIfAbsent(t.getID(), t);
       }
@@ -191,7 +263,7 @@ public final class Querier extends AbstractService {
   public List<String> labelNames(List<String> matchers, long start, long end) {
     LabelNamesRequest req = LabelNamesRequest.newBuilder().addAllMatchers(matchers).setStart(start).setEnd(end).build();
     Set<String> names = new TreeSet<>();
-    for (LabelNamesResponse r : everywhere(s -> s.labelNames(req), s -> s.labelNames(req))) {
+    for (LabelNamesResponse r : everywhere(start, end, s -> s.labelNames(req), s -> s.labelNames(req))) {
       names.addAll(r.getNamesList());
     }
     return new ArrayList<>(names);
@@ -201,7 +273,7 @@ public final class Querier extends AbstractService {
     LabelValuesRequest req = LabelValuesRequest.newBuilder()
         .setName(name).addAllMatchers(matchers).setStart(start).setEnd(end).build();
     Set<String> values = new TreeSet<>();
-    for (LabelValuesResponse r : everywhere(s -> s.labelValues(req), s -> s.labelValues(req))) {
+    for (LabelValuesResponse r : everywhere(start, end, s -> s.labelValues(req), s -> s.labelValues(req))) {
       values.addAll(r.getNamesList());
     }
     return new ArrayList<>(values);
@@ -210,7 +282,7 @@ public final class Querier extends AbstractService {
   /** Unique label sets, in the order first seen. */
   public List<Labels> series(SeriesRequest req) {
     Set<Labels> out = new LinkedHashSet<>();
-    for (SeriesResponse r : everywhere(s -> s.series(req), s -> s.series(req))) {
+    for (SeriesResponse r : everywhere(req.getStart(), req.getEnd(), s -> s.series(req), s -> s.series(req))) {
       out.addAll(r.getLabelsSetList());
     }
     return new ArrayList<>(out);
@@ -264,7 +336,7 @@ public final class Querier extends AbstractService {
     long oldest = Long.MAX_VALUE;
     long newest = Long.MIN_VALUE;
     GetProfileStatsRequest req = GetProfileStatsRequest.getDefaultInstance();
-    for (GetProfileStatsResponse r : everywhere(s -> s.getProfileStats(req), s -> s.getProfileStats(req))) {
+    for (GetProfileStatsResponse r : everywhere(0, 0, s -> s.getProfileStats(req), s -> s.getProfileStats(req))) {
       if (r.getDataIngested()) {
         ingested = true;
         oldest = Math.min(oldest, r.getOldestProfileTime());

@@ -51,12 +51,16 @@ public record QuerierConfig(Duration queryTimeout, int maxConcurrent, int maxQue
   }
 
   public static List<Option<?>> options() {
-    return List.of(QUERY_TIMEOUT, MAX_CONCURRENT, MAX_QUEUED, MAX_QUEUE_WAIT);
+    return List.of(QUERY_TIMEOUT, MAX_CONCURRENT, MAX_QUEUED, MAX_QUEUE_WAIT, QueryStoreAfter.OPTION);
   }
 
   /** Problems with the values, each naming the option; empty when valid. */
   public static List<String> validate(ConfigValues v) {
-    return problems(v.get(QUERY_TIMEOUT), v.get(MAX_CONCURRENT), v.get(MAX_QUEUED), v.get(MAX_QUEUE_WAIT));
+    List<String> p = problems(v.get(QUERY_TIMEOUT), v.get(MAX_CONCURRENT), v.get(MAX_QUEUED), v.get(MAX_QUEUE_WAIT));
+    if (v.get(QueryStoreAfter.OPTION).isNegative()) {
+      p.add(QueryStoreAfter.OPTION.describe() + " must not be negative, got " + v.get(QueryStoreAfter.OPTION));
+    }
+    return p;
   }
 
   private static List<String> problems(Duration queryTimeout, int maxConcurrent, int maxQueued, Duration maxQueueWait) {

@@ -12,6 +12,9 @@ public interface StoreGatewayQueryClients {
   /** No store-gateway: reads go to the ingesters only. */
   StoreGatewayQueryClients NONE = List::of;
 
-  /** Stubs for every store-gateway to ask (empty: none). */
+  /**
+   * Stubs for every store-gateway a read may use (empty: none). Any of them can read any block;
+   * each reports which blocks it owns.
+   */
   List<StoreGatewayServiceBlockingStub> forRead();
 }

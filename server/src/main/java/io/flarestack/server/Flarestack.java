@@ -28,6 +28,7 @@ import io.flarestack.server.cluster.Deferred;
 import io.flarestack.server.cluster.InstanceAddress;
 import io.flarestack.server.cluster.KvStores;
 import io.flarestack.server.cluster.OptionalRing;
+import io.flarestack.server.cluster.RingBlockOwnership;
 import io.flarestack.server.cluster.RingStoreGatewayClients;
 import io.flarestack.server.status.MemberlistPage;
 import io.flarestack.server.status.MemberlistStatus;
@@ -50,6 +51,7 @@ import io.flarestack.objstore.BucketConfig;
 import io.flarestack.objstore.BucketFactory;
 import io.flarestack.objstore.BucketHealth;
 import io.flarestack.querier.Querier;
+import io.flarestack.querier.QueryStoreAfter;
 import io.flarestack.querier.RingIngesterQueryClients;
 import io.flarestack.querier.StoreGatewayQueryClients;
 import io.flarestack.querier.admission.ConcurrencyLimiter;
@@ -213,12 +215,13 @@ public final class Flarestack {
       return new CompositeService(Targets.INGESTER, List.of(ingester, lifecycler));
     }));
 
-    graph.register(new Module(Targets.STORE_GATEWAY, List.of(Targets.SERVER, Targets.KV, Targets.STORAGE), true, () -> {
+    graph.register(new Module(Targets.STORE_GATEWAY, List.of(Targets.SERVER, Targets.KV, Targets.STORAGE,
+        STORE_GATEWAY_RING), true, () -> {
+      RingFlags.Settings ring = ComponentRings.STORE_GATEWAY.from(config.values());
       StoreGateway gateway = new StoreGateway(StoreGatewayConfig.from(config.values()), storage.bucket(), clock,
-          registry);
+          registry, new RingBlockOwnership(storeGatewayRing, ring.instanceId().isEmpty() ? hostName() : ring.instanceId()));
       server.addService(new StoreGatewayServiceImpl(gateway));
       // Registers once the gateway's first bucket sync is done (the composite starts it first).
-      RingFlags.Settings ring = ComponentRings.STORE_GATEWAY.from(config.values());
       String tokensFile = config.values().get(ComponentRings.STORE_GATEWAY_TOKENS_FILE);
       KvStore gatewayKv = kvs.forRing(ring.store());
       Deferred<Lifecycler> lifecycler = new Deferred<>("store-gateway-lifecycler", () -> new Lifecycler(
@@ -230,8 +233,9 @@ public final class Flarestack {
 
     graph.register(new Module(STORE_GATEWAY_RING, List.of(Targets.SERVER, Targets.KV), false, () -> {
       RingFlags.Settings ring = ComponentRings.STORE_GATEWAY.from(config.values());
-      storeGatewayRing = new Ring(new RingConfig("store-gateway", ComponentRings.STORE_GATEWAY_KEY, 1,
-          ring.heartbeatTimeout()), kvs.forRing(ring.store()), clock, registry);
+      storeGatewayRing = new Ring(new RingConfig("store-gateway", ComponentRings.STORE_GATEWAY_KEY,
+          config.values().get(StoreGatewayConfig.REPLICATION_FACTOR), ring.heartbeatTimeout()), kvs.forRing(ring.store()),
+          clock, registry);
       new RingPage(storeGatewayRing, clock).register(server, "/store-gateway/ring");
       return new OptionalRing(storeGatewayRing);
     }));
@@ -278,7 +282,8 @@ public final class Flarestack {
           StoreGatewayServiceGrpc::newBlockingStub, config.server().grpcMaxRecvMsgSize(), registry,
           "pyroscope_querier_storegateway_clients", "The current number of store-gateway clients in the querier's pool.");
       StoreGatewayQueryClients storeGateways = new RingStoreGatewayClients(storeGatewayRing, gatewayClients);
-      Querier querier = new Querier(new RingIngesterQueryClients(ingesterRing, clients), storeGateways, fanout);
+      Querier querier = new Querier(new RingIngesterQueryClients(ingesterRing, clients), storeGateways,
+          new QueryStoreAfter(config.values().get(QueryStoreAfter.OPTION), clock), fanout);
       // Every Querier API call and legacy query request gets a deadline and one of the query slots.
       QueryAdmission admission = new QueryAdmission(config.querier(),
           new ConcurrencyLimiter(config.querier(), registry), background, registry);

@@ -99,6 +99,10 @@ public record FlarestackConfig(
     problems.addAll(IngesterRingConfig.from(values).validate());
     problems.addAll(ComponentRings.DISTRIBUTOR.validate(ComponentRings.DISTRIBUTOR.from(values)));
     problems.addAll(ComponentRings.STORE_GATEWAY.validate(ComponentRings.STORE_GATEWAY.from(values)));
+    if (values.get(StoreGatewayConfig.REPLICATION_FACTOR) < 1) {
+      problems.add(StoreGatewayConfig.REPLICATION_FACTOR.describe() + ": must be at least 1, got "
+          + values.get(StoreGatewayConfig.REPLICATION_FACTOR));
+    }
     problems.addAll(MemberlistConfig.validate(values));
     problems.addAll(EtcdConfig.validate(values));
     boolean joined = !values.get(MemberlistConfig.JOIN).isEmpty();

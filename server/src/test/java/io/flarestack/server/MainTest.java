@@ -101,8 +101,7 @@ class MainTest {
   /** The options nothing reads yet, found by reading the code (each is read into no running component). */
   private static final List<String> WITHOUT_EFFECT = List.of("compactor.block-ranges", "compactor.compaction-interval",
       "compactor.data-dir", "query-frontend.scheduler-worker-concurrency",
-      "query-scheduler.max-outstanding-requests-per-tenant", "store-gateway.sharding-ring.replication-factor",
-      "blocks-storage.bucket-store.sync-dir", "ingester.availability-zone");
+      "query-scheduler.max-outstanding-requests-per-tenant", "blocks-storage.bucket-store.sync-dir", "ingester.availability-zone");
 
   @Test
   void helpMarksEveryOptionThatHasNoEffectYetAndNoOther() {
@@ -132,16 +131,16 @@ class MainTest {
             sync_interval: 1m
         """);
     FlarestackConfig c = FlarestackConfig.load(List.of("-config.file=" + yaml, "-compactor.data-dir=/scratch",
-        "-store-gateway.sharding-ring.replication-factor=3", "-querier.max-concurrent=2"), Map.of());
+        "-blocks-storage.bucket-store.sync-dir=/sync", "-querier.max-concurrent=2"), Map.of());
 
     assertThat(Main.noEffectWarnings(c.values())).containsExactlyInAnyOrder(
         "-compactor.compaction-interval (compactor.compaction_interval) is set but has no effect yet (it is accepted"
             + " for compatibility with Pyroscope): the compactor is not built yet",
         "-compactor.data-dir (compactor.data_dir) is set but has no effect yet (it is accepted for compatibility with"
             + " Pyroscope): the compactor is not built yet",
-        "-store-gateway.sharding-ring.replication-factor (store_gateway.sharding_ring.replication_factor) is set but"
-            + " has no effect yet (it is accepted for compatibility with Pyroscope): one store-gateway serves every"
-            + " block; its sharding ring comes with the microservices mode");
+        "-blocks-storage.bucket-store.sync-dir (store_gateway.bucket_store.sync_dir) is set but has no effect yet (it"
+            + " is accepted for compatibility with Pyroscope): nothing is synchronised to local disk; blocks are read"
+            + " from the bucket with ranged reads");
     assertThat(Main.noEffectWarnings(FlarestackConfig.load(List.of(), Map.of()).values())).isEmpty();
   }
 }

@@ -170,6 +170,17 @@ final class BucketBlocks {
     return m.compaction() == null ? 1 : m.compaction().level();
   }
 
+  /** How many blocks a query has opened (their header is held). */
+  int openedCount() {
+    int n = 0;
+    for (Map<String, Block> m : tenants.values()) {
+      for (Block b : m.values()) {
+        n += b.headerBytes() > 0 ? 1 : 0;
+      }
+    }
+    return n;
+  }
+
   /** Heap held by the headers of opened blocks. */
   long headerBytes() {
     long sum = 0;

@@ -10,6 +10,7 @@ import io.flarestack.storage.block.Block;
 import io.flarestack.storage.block.BlockMeta;
 import io.flarestack.storage.block.ReadStats;
 import io.flarestack.storage.query.ProfileSource;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.time.Clock;
@@ -44,14 +45,29 @@ public final class StoreGateway extends AbstractService {
   private ScheduledExecutorService syncThread;
   private BackgroundLoop syncLoop;
   private final MeterRegistry registry;
+  private final BlockOwnership ownership;
 
+  /** A store-gateway that owns every block (a single one, or tests). */
   public StoreGateway(StoreGatewayConfig config, Bucket bucket, Clock clock, MeterRegistry registry) {
+    this(config, bucket, clock, registry, BlockOwnership.ALL);
+  }
+
+  /**
+   * @param ownership which blocks this store-gateway owns in the store-gateway ring; it still
+   *     reads any block a query names
+   */
+  public StoreGateway(StoreGatewayConfig config, Bucket bucket, Clock clock, MeterRegistry registry,
+      BlockOwnership ownership) {
     super("store-gateway");
+    this.ownership = requireNonNull(ownership, "ownership is null");
     this.config = requireNonNull(config, "config is null");
     this.clock = requireNonNull(clock, "clock is null");
     this.registry = requireNonNull(registry, "registry is null");
     this.metrics = new StoreGatewayMetrics(registry, reads);
     this.blocks = new BucketBlocks(requireNonNull(bucket, "bucket is null"), metrics, reads);
+    // With the blocks sharded, each block should be opened by its owners only: this shows it.
+    Gauge.builder("flarestack.bucket.store.blocks.opened", blocks, BucketBlocks::openedCount)
+        .description("Number of blocks whose header a query has read (kept in memory).").register(registry);
   }
 
   @Override
@@ -97,14 +113,17 @@ public final class StoreGateway extends AbstractService {
     }
   }
 
-  /** The tenant's blocks with profiles in {@code [startMs, endMs]} (0 and 0: all), by id. */
+  /**
+   * The tenant's blocks with profiles in {@code [startMs, endMs]} (0 and 0: all), by id, each
+   * marked with whether this store-gateway owns it.
+   */
   public List<BlockRef> plan(String tenant, long startMs, long endMs) {
     List<BlockRef> out = new ArrayList<>();
     for (Block b : inRange(tenant, startMs, endMs)) {
       BlockMeta m = b.meta();
       out.add(BlockRef.newBuilder().setId(m.ulid()).setMinTime(m.minTime()).setMaxTime(m.maxTime())
           .setCompactionLevel(m.compaction() == null ? 1 : m.compaction().level()).addAllSources(m.sourceBlocks())
-          .build());
+          .setOwned(ownership.owns(tenant, m.ulid())).build());
     }
     return out;
   }

@@ -7,18 +7,17 @@ import java.util.List;
 
 /**
  * Configuration of the store-gateway (YAML block {@code store_gateway}), with Pyroscope's keys.
- * The sync interval is how often the bucket is listed for new blocks; the replication factor and
- * sync directory are accepted for compatibility and marked as having no effect yet (one
- * store-gateway serves every block, and nothing is synced to local disk: blocks are read from the
- * bucket with ranged reads).
+ * The sync interval is how often the bucket is listed for new blocks; the replication factor is
+ * how many store-gateways own each block in the store-gateway ring; the sync directory is accepted
+ * for compatibility and marked as having no effect yet (nothing is synced to local disk: blocks
+ * are read from the bucket with ranged reads).
  */
 public record StoreGatewayConfig(int replicationFactor, String syncDir, Duration syncInterval) {
   public static final String MODULE = "store-gateway";
 
   public static final Option<Integer> REPLICATION_FACTOR = Option.integer(
       "store_gateway.sharding_ring.replication_factor", "store-gateway.sharding-ring.replication-factor", 1,
-      "The replication factor to use when sharding blocks.")
-      .withNoEffectYet("one store-gateway serves every block; its sharding ring comes with the microservices mode");
+      "The replication factor to use when sharding blocks.");
   public static final Option<String> SYNC_DIR = Option.string(
       "store_gateway.bucket_store.sync_dir", "blocks-storage.bucket-store.sync-dir", "./data/pyroscope-sync/",
       "Directory to store synchronized block headers.")
