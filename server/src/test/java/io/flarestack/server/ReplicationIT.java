@@ -15,6 +15,8 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -23,6 +25,7 @@ import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -31,7 +34,9 @@ import org.junit.jupiter.api.io.TempDir;
  * push goes to three ingesters and is acknowledged on two; the querier counts each profile once
  * although three ingesters hold it. Killing one ingester ({@code kill -9}) under load loses no
  * acknowledged push and fails none, before and after it comes back with its WAL (and without the
- * pushes it missed while down).
+ * pushes it missed while down). A rolling restart of every ingester (SIGTERM, restart) under load
+ * fails no push, and afterwards heads, local blocks and the replicas' uploaded blocks, read
+ * through a store-gateway, still count each profile once.
  */
 class ReplicationIT {
   private static final Profile GO = SharedTestData.pprof("go/cpu.pb.gz");
@@ -119,6 +124,54 @@ class ReplicationIT {
       assertExact(querier, load, startMs, "after ingester-2 came back");
       awaitRingOf(querier, cluster, 3);
       assertExact(querier, load, startMs, "with ingester-2 ACTIVE again");
+    }
+  }
+
+  @Test
+  void aRollingRestartOfEveryIngesterUnderLoadLosesNothingAndFailsNoPush() throws Exception {
+    try (LocalCluster cluster = new LocalCluster(dir, List.of("-distributor.replication-factor=3",
+        "-distributor.ingestion-rate-limit-mb=1000", "-distributor.ingestion-burst-size-mb=1000",
+        "-blocks-storage.bucket-store.sync-interval=1s"))) {
+      List<String> ingesters = List.of("ingester-1", "ingester-2", "ingester-3");
+      for (String i : ingesters) {
+        cluster.start(i, "ingester");
+      }
+      cluster.start("store-gateway-1", "store-gateway");
+      cluster.start("distributor-1", "distributor");
+      cluster.start("querier-1", "querier");
+      cluster.awaitReady(Duration.ofSeconds(60));
+      Connect distributor = new Connect(cluster.member("distributor-1").baseUrl());
+      Connect querier = new Connect(cluster.member("querier-1").baseUrl());
+      awaitRingOf(querier, cluster, 3);
+
+      long baseNanos = System.currentTimeMillis() * 1_000_000L - 600_000_000_000L;
+      long startMs = baseNanos / 1_000_000L - 1000;
+      Load load = new Load(distributor, baseNanos);
+      try (load) {
+        load.awaitMore(20);
+        for (String ingester : ingesters) {
+          // SIGTERM: the ingester flushes its head into blocks and uploads them, then leaves.
+          cluster.stop(ingester);
+          Poll.until(ingester + " to exit", Duration.ofSeconds(60), Duration.ofMillis(50),
+              () -> cluster.member(ingester).isAlive(), alive -> !alive);
+          load.awaitMore(10);
+          assertExact(querier, load, startMs, "with " + ingester + " stopped");
+          cluster.restart(ingester);
+          cluster.awaitReady(ingester, Duration.ofSeconds(60));
+          awaitRingOf(querier, cluster, 3);
+          load.awaitMore(10);
+        }
+      }
+      assertThat(load.failures).as("pushes answered with an error").isEmpty();
+      assertThat(uploadedBlocks()).as("blocks the stopping ingesters uploaded").isGreaterThanOrEqualTo(3);
+      // Heads, local blocks and three replicas' uploaded blocks: still each profile once.
+      assertExact(querier, load, startMs, "after the rolling restart");
+    }
+  }
+
+  private long uploadedBlocks() throws IOException {
+    try (Stream<Path> files = Files.walk(dir.resolve("bucket"))) {
+      return files.filter(p -> p.getFileName().toString().equals("meta.json")).count();
     }
   }
 
