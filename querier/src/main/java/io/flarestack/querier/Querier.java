@@ -73,16 +73,22 @@ public final class Querier extends AbstractService {
   private final Fanout fanout;
   private final Executor executor;
   private final QueryStoreAfter storeAfter;
+  private final int maxProfileKeys;
   private final AtomicInteger nextGateway = new AtomicInteger();
 
   public Querier(IngesterQueryClients ingesters, StoreGatewayQueryClients storeGateways, Executor executor) {
-    this(ingesters, storeGateways, QueryStoreAfter.OFF, executor);
+    this(ingesters, storeGateways, QueryStoreAfter.OFF, ReplicatedRead.MAX_PROFILE_KEYS.defaultValue(), executor);
   }
 
-  /** @param storeAfter which backends a read needs by time ({@code -querier.query-store-after}) */
+  /**
+   * @param storeAfter which backends a read needs by time ({@code -querier.query-store-after})
+   * @param maxProfileKeys how many profiles a replica-de-duplicated read may select
+   *     ({@code -querier.max-replicated-profiles})
+   */
   public Querier(IngesterQueryClients ingesters, StoreGatewayQueryClients storeGateways, QueryStoreAfter storeAfter,
-      Executor executor) {
+      int maxProfileKeys, Executor executor) {
     super("querier");
+    this.maxProfileKeys = maxProfileKeys;
     this.storeAfter = requireNonNull(storeAfter, "storeAfter is null");
     this.ingesters = requireNonNull(ingesters, "ingesters is null");
     this.storeGateways = requireNonNull(storeGateways, "storeGateways is null");
@@ -213,7 +219,7 @@ public final class Querier extends AbstractService {
           sel -> storeGateway.apply(sel).apply(stub), forGateway.toBuilder().setStart(keysStart).build(), forGateway,
           false));
     }
-    return ReplicatedRead.run(fanout, targets, replicas.maxErrors());
+    return ReplicatedRead.run(fanout, targets, replicas.maxErrors(), maxProfileKeys);
   }
 
   private IngesterQueryClients.ReadSet ingesters(long startMs, long endMs) {

@@ -51,12 +51,16 @@ public record QuerierConfig(Duration queryTimeout, int maxConcurrent, int maxQue
   }
 
   public static List<Option<?>> options() {
-    return List.of(QUERY_TIMEOUT, MAX_CONCURRENT, MAX_QUEUED, MAX_QUEUE_WAIT, QueryStoreAfter.OPTION);
+    return List.of(QUERY_TIMEOUT, MAX_CONCURRENT, MAX_QUEUED, MAX_QUEUE_WAIT, QueryStoreAfter.OPTION,
+        ReplicatedRead.MAX_PROFILE_KEYS);
   }
 
   /** Problems with the values, each naming the option; empty when valid. */
   public static List<String> validate(ConfigValues v) {
     List<String> p = problems(v.get(QUERY_TIMEOUT), v.get(MAX_CONCURRENT), v.get(MAX_QUEUED), v.get(MAX_QUEUE_WAIT));
+    if (v.get(ReplicatedRead.MAX_PROFILE_KEYS) < 1) {
+      p.add(ReplicatedRead.MAX_PROFILE_KEYS.describe() + " must be at least 1, got " + v.get(ReplicatedRead.MAX_PROFILE_KEYS));
+    }
     if (v.get(QueryStoreAfter.OPTION).isNegative()) {
       p.add(QueryStoreAfter.OPTION.describe() + " must not be negative, got " + v.get(QueryStoreAfter.OPTION));
     }

@@ -2,6 +2,7 @@ package io.flarestack.querier;
 
 import io.flarestack.api.ingester.v1.ProfileKeys;
 import io.flarestack.api.ingester.v1.SelectProfilesRequest;
+import io.flarestack.common.config.Option;
 import io.flarestack.common.errors.ErrorCode;
 import io.flarestack.common.errors.FlarestackException;
 import io.flarestack.common.model.replica.ProfileKeySet;
@@ -27,7 +28,14 @@ import java.util.function.Supplier;
  * arrive between the phases are left out, as if the read had happened at the first phase.
  * Stateless.
  */
-final class ReplicatedRead {
+public final class ReplicatedRead {
+  /** Bounds the querier's memory for the keys (about 16 bytes each) and the servers' answers. */
+  public static final Option<Integer> MAX_PROFILE_KEYS = Option.integer("querier.max_replicated_profiles",
+      "querier.max-replicated-profiles", 5_000_000,
+      "With replication factor above 1, the most profiles (copies counted) the servers may report for one read before "
+          + "it is rejected with invalid_argument (HTTP 400); narrow the time range or the selector. Flarestack only: "
+          + "Pyroscope v1 streams its de-duplication.");
+
   private ReplicatedRead() {}
 
   /**
@@ -49,11 +57,13 @@ final class ReplicatedRead {
    * Runs the read.
    *
    * @param maxErrors how many of the targets that may fail can fail in all
-   * @throws FlarestackException a failure of a target that may not fail, the first failure once
+   * @param maxKeys the most keys (copies counted) the first phase may gather
+   * @throws FlarestackException invalid_argument when the first phase gathers more than
+   *     {@code maxKeys} keys; a failure of a target that may not fail, the first failure once
    *     more than {@code maxErrors} failed, or unavailable when a failure left profiles that no
    *     answering server holds
    */
-  static <T> List<T> run(Fanout fanout, List<Target<T>> targets, int maxErrors) {
+  static <T> List<T> run(Fanout fanout, List<Target<T>> targets, int maxErrors, int maxKeys) {
     Failures failures = new Failures(maxErrors);
     List<Supplier<ProfileKeys>> keyTasks = new ArrayList<>(targets.size());
     for (Target<T> t : targets) {
@@ -61,14 +71,20 @@ final class ReplicatedRead {
     }
     List<Fanout.Outcome<ProfileKeys>> keys = fanout.each(keyTasks);
     List<ProfileKeySet> held = new ArrayList<>(targets.size());
+    long selected = 0;
     for (int i = 0; i < targets.size(); i++) {
       Fanout.Outcome<ProfileKeys> o = keys.get(i);
       if (o.failed()) {
         failures.add(targets.get(i), o.error());
         held.add(null);
-      } else {
-        held.add(ProfileKeySet.fromProto(o.value()));
+        continue;
       }
+      selected += o.value().getTimesCount();
+      if (selected > maxKeys) {
+        throw FlarestackException.invalidArgument("the query selects more than %d profiles across the replicas "
+            + "(%s); narrow the time range or the label selector", maxKeys, MAX_PROFILE_KEYS.describe());
+      }
+      held.add(ProfileKeySet.fromProto(o.value()));
     }
     List<T> out = new ArrayList<>();
     List<ProfileKeySet> orphaned = read(fanout, targets, ReplicaChoice.assign(held, null), failures, held, out);

@@ -52,6 +52,7 @@ import io.flarestack.objstore.BucketFactory;
 import io.flarestack.objstore.BucketHealth;
 import io.flarestack.querier.Querier;
 import io.flarestack.querier.QueryStoreAfter;
+import io.flarestack.querier.ReplicatedRead;
 import io.flarestack.querier.RingIngesterQueryClients;
 import io.flarestack.querier.StoreGatewayQueryClients;
 import io.flarestack.querier.admission.ConcurrencyLimiter;
@@ -283,7 +284,8 @@ public final class Flarestack {
           "pyroscope_querier_storegateway_clients", "The current number of store-gateway clients in the querier's pool.");
       StoreGatewayQueryClients storeGateways = new RingStoreGatewayClients(storeGatewayRing, gatewayClients);
       Querier querier = new Querier(new RingIngesterQueryClients(ingesterRing, clients), storeGateways,
-          new QueryStoreAfter(config.values().get(QueryStoreAfter.OPTION), clock), fanout);
+          new QueryStoreAfter(config.values().get(QueryStoreAfter.OPTION), clock),
+          config.values().get(ReplicatedRead.MAX_PROFILE_KEYS), fanout);
       // Every Querier API call and legacy query request gets a deadline and one of the query slots.
       QueryAdmission admission = new QueryAdmission(config.querier(),
           new ConcurrencyLimiter(config.querier(), registry), background, registry);
