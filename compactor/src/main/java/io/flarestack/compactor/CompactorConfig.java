@@ -9,9 +9,9 @@ import java.util.List;
 
 /**
  * Configuration of the compactor (YAML block {@code compactor}). The compactor is not built yet
- * ({@code -target=compactor} is refused): the keys are declared and validated now so that Pyroscope
- * configuration files load unchanged, and each is marked {@linkplain Option#withNoEffectYet as
- * having no effect yet} until the compactor reads them.
+ * ({@code -target=compactor} only joins the compactor ring): the keys are declared and validated
+ * now so that Pyroscope configuration files load unchanged, and each is marked
+ * {@linkplain Option#withNoEffectYet as having no effect yet} until the compactor reads them.
  */
 public record CompactorConfig(List<Duration> blockRanges, String dataDir, Duration compactionInterval) {
   public static final String MODULE = "compactor";

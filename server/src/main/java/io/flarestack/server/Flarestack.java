@@ -175,9 +175,8 @@ public final class Flarestack {
     graph.register(new Module(Targets.KV, List.of(Targets.SERVER), false, () -> {
       kvs = new KvStores(config.values(), clock, registry);
       kv = kvs.forRing(config.ingesterRing().store());
-      for (String store : List.of(config.values().get(ComponentRings.DISTRIBUTOR.store()),
-          config.values().get(ComponentRings.STORE_GATEWAY.store()))) {
-        kvs.forRing(store);
+      for (RingFlags ring : ComponentRings.all()) {
+        kvs.forRing(config.values().get(ring.store()));
       }
       MemberlistKvStore memberlist = kvs.memberlist();
       if (memberlist != null) {
@@ -226,7 +225,8 @@ public final class Flarestack {
       String tokensFile = config.values().get(ComponentRings.STORE_GATEWAY_TOKENS_FILE);
       KvStore gatewayKv = kvs.forRing(ring.store());
       Deferred<Lifecycler> lifecycler = new Deferred<>("store-gateway-lifecycler", () -> new Lifecycler(
-          componentLifecycler(ring, ComponentRings.STORE_GATEWAY_KEY, ComponentRings.STORE_GATEWAY_TOKENS)
+          componentLifecycler(ring, ComponentRings.STORE_GATEWAY_KEY, ComponentRings.STORE_GATEWAY_TOKENS,
+              ComponentRings.FORGET_AFTER_TIMEOUTS)
               .withTokensFile(tokensFile.isEmpty() ? null : Path.of(tokensFile)),
           gatewayKv, clock, background, new SecureRandom()));
       return new CompositeService(Targets.STORE_GATEWAY, List.of(gateway, lifecycler));
@@ -234,9 +234,8 @@ public final class Flarestack {
 
     graph.register(new Module(STORE_GATEWAY_RING, List.of(Targets.SERVER, Targets.KV), false, () -> {
       RingFlags.Settings ring = ComponentRings.STORE_GATEWAY.from(config.values());
-      storeGatewayRing = new Ring(new RingConfig("store-gateway", ComponentRings.STORE_GATEWAY_KEY,
-          config.values().get(StoreGatewayConfig.REPLICATION_FACTOR), ring.heartbeatTimeout()), kvs.forRing(ring.store()),
-          clock, registry);
+      storeGatewayRing = new Ring(ComponentRings.storeGatewayRing(config.values()), kvs.forRing(ring.store()), clock,
+          registry);
       new RingPage(storeGatewayRing, clock).register(server, "/store-gateway/ring");
       return new OptionalRing(storeGatewayRing);
     }));
@@ -251,7 +250,8 @@ public final class Flarestack {
           ringSettings.heartbeatTimeout()), distributorKv, clock, registry);
       new RingPage(distributorRing, clock).register(server, "/distributor/ring");
       Deferred<Lifecycler> distributorLifecycler = new Deferred<>("distributor-lifecycler", () -> new Lifecycler(
-          componentLifecycler(ringSettings, ComponentRings.DISTRIBUTOR_KEY, ComponentRings.DISTRIBUTOR_TOKENS),
+          componentLifecycler(ringSettings, ComponentRings.DISTRIBUTOR_KEY, ComponentRings.DISTRIBUTOR_TOKENS,
+              ComponentRings.FORGET_AFTER_TIMEOUTS),
           distributorKv, clock, background, new SecureRandom()));
       Distributor distributor = new Distributor(config.distributor(), limits,
           new RingIngesterWriter(ingesterRing, clients, fanout), clock, background, registry,
@@ -305,6 +305,18 @@ public final class Flarestack {
       return null;
     }));
 
+    // The compactor and the query-scheduler are their ring membership only today: each joins its
+    // ring ACTIVE, so /ready waits for it, and leaves on shutdown. Their work comes later.
+    graph.register(new Module(Targets.COMPACTOR, List.of(Targets.SERVER, Targets.KV), true, () ->
+        ringMember(ComponentRings.COMPACTOR, "compactor", ComponentRings.COMPACTOR_KEY, ComponentRings.COMPACTOR_TOKENS,
+            ComponentRings.FORGET_AFTER_TIMEOUTS, "Compactor is not running yet.", "/compactor/ring")));
+
+    // Pyroscope serves no page for this ring; Flarestack does, under the path the issue names.
+    graph.register(new Module(Targets.QUERY_SCHEDULER, List.of(Targets.SERVER, Targets.KV), true, () ->
+        ringMember(ComponentRings.QUERY_SCHEDULER, "query-scheduler", ComponentRings.QUERY_SCHEDULER_KEY,
+            ComponentRings.QUERY_SCHEDULER_TOKENS, ComponentRings.SCHEDULER_FORGET_AFTER_TIMEOUTS,
+            "Query-scheduler is not running yet.", "/scheduler/ring")));
+
     List<String> inAll = new ArrayList<>(Targets.IN_ALL);
     graph.register(new Module(Targets.ALL, inAll, true, () -> null));
   }
@@ -340,13 +352,31 @@ public final class Flarestack {
     return values.isEmpty() ? "" : values.get(0);
   }
 
+  /**
+   * A component that is, for now, only its membership of its own ring: the ring's read side (for
+   * its page) and a lifecycler that registers ACTIVE once the gRPC port is bound and leaves on
+   * stop. The page answers {@code notRunning} until the component runs.
+   */
+  private Service ringMember(RingFlags flags, String name, String key, int tokens, int forgetAfterTimeouts,
+      String notRunning, String page) {
+    RingFlags.Settings settings = flags.from(config.values());
+    KvStore store = kvs.forRing(settings.store());
+    Ring ring = new Ring(new RingConfig(name, key, 1, settings.heartbeatTimeout()), store, clock, registry);
+    Deferred<Lifecycler> lifecycler = new Deferred<>(name + "-lifecycler", () -> new Lifecycler(
+        componentLifecycler(settings, key, tokens, forgetAfterTimeouts), store, clock, background, new SecureRandom()));
+    CompositeService member = new CompositeService(name, List.of(ring, lifecycler));
+    new RingPage(ring, clock).registerWhileRunning(server, member, notRunning, page);
+    return member;
+  }
+
   /** A lifecycler for one of the component rings: ACTIVE on start, auto-forgetting stale peers. */
-  private LifecyclerConfig componentLifecycler(RingFlags.Settings ring, String key, int tokens) {
+  private LifecyclerConfig componentLifecycler(RingFlags.Settings ring, String key, int tokens,
+      int forgetAfterTimeouts) {
     String id = ring.instanceId().isEmpty() ? hostName() : ring.instanceId();
     return LifecyclerConfig.defaults(key, id, ringAddress(ring.store(), ring.instanceAddr()))
         .withZone(ring.zone()).withNumTokens(tokens).withHeartbeatPeriod(ring.heartbeatPeriod())
         .withHeartbeatTimeout(ring.heartbeatTimeout()).withInitialState(InstanceState.ACTIVE)
-        .withAutoForgetPeriod(ring.heartbeatTimeout().multipliedBy(ComponentRings.FORGET_AFTER_TIMEOUTS));
+        .withAutoForgetPeriod(ring.heartbeatTimeout().multipliedBy(forgetAfterTimeouts));
   }
 
   private static MemberlistStatus memberlistStatus(MemberlistKvStore kv) {

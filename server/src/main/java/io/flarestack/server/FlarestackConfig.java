@@ -96,9 +96,14 @@ public record FlarestackConfig(
     if (!List.of("debug", "info", "warn", "error").contains(logLevel.toLowerCase(Locale.ROOT))) {
       problems.add(LOG_LEVEL.describe() + ": unknown level \"" + logLevel + "\"; use debug, info, warn or error");
     }
-    problems.addAll(IngesterRingConfig.from(values).validate());
-    problems.addAll(ComponentRings.DISTRIBUTOR.validate(ComponentRings.DISTRIBUTOR.from(values)));
-    problems.addAll(ComponentRings.STORE_GATEWAY.validate(ComponentRings.STORE_GATEWAY.from(values)));
+    List<String> targets = values.get(TARGET);
+    problems.addAll(IngesterRingConfig.from(values).validate(Targets.runs(targets, Targets.INGESTER)));
+    List<Option<String>> stores = new ArrayList<>(List.of(IngesterRingConfig.STORE));
+    for (RingFlags ring : ComponentRings.all()) {
+      problems.addAll(ring.validate(ring.from(values)));
+      stores.add(ring.store());
+    }
+    problems.addAll(ComponentRings.validateStoreGatewayZone(values, Targets.runs(targets, Targets.STORE_GATEWAY)));
     if (values.get(StoreGatewayConfig.REPLICATION_FACTOR) < 1) {
       problems.add(StoreGatewayConfig.REPLICATION_FACTOR.describe() + ": must be at least 1, got "
           + values.get(StoreGatewayConfig.REPLICATION_FACTOR));
@@ -106,8 +111,7 @@ public record FlarestackConfig(
     problems.addAll(MemberlistConfig.validate(values));
     problems.addAll(EtcdConfig.validate(values));
     boolean joined = !values.get(MemberlistConfig.JOIN).isEmpty();
-    for (Option<String> store : List.of(IngesterRingConfig.STORE, ComponentRings.DISTRIBUTOR.store(),
-        ComponentRings.STORE_GATEWAY.store())) {
+    for (Option<String> store : stores) {
       if (RingFlags.effectiveStore(values.get(store), joined).equals(RingFlags.STORE_ETCD)
           && values.get(EtcdConfig.ENDPOINTS).isEmpty()) {
         problems.add(store.describe() + ": etcd needs " + EtcdConfig.ENDPOINTS.describe());

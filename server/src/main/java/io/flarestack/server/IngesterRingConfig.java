@@ -18,7 +18,8 @@ import java.util.List;
  */
 public record IngesterRingConfig(
     String store, int replicationFactor, Duration heartbeatPeriod, Duration heartbeatTimeout, int numTokens,
-    String instanceId, String instanceAddr, String zone, String tokensFile, boolean unregisterOnShutdown) {
+    String instanceId, String instanceAddr, String zone, String tokensFile, boolean unregisterOnShutdown,
+    boolean zoneAwarenessEnabled) {
   public static final Option<String> STORE = RingFlags.storeOption("ingester.lifecycler.ring.kvstore.store",
       "ring.store");
   public static final Option<Integer> REPLICATION_FACTOR = Option.integer("ingester.lifecycler.ring.replication_factor",
@@ -43,23 +44,29 @@ public record IngesterRingConfig(
       "ingester.unregister-on-shutdown", true, "Unregister from the ring upon clean shutdown. It can be useful to"
           + " disable for rolling restarts with consistent naming.");
   public static final Option<String> ZONE = Option.string("ingester.lifecycler.availability_zone",
-      "ingester.availability-zone", "", "The availability zone where this instance is running.")
-      .withNoEffectYet("it is recorded in the ring entry, but nothing is zone-aware yet");
+      "ingester.availability-zone", "", "The availability zone where this instance is running. Required when"
+          + " -distributor.zone-awareness-enabled is true.");
+  public static final Option<Boolean> ZONE_AWARENESS_ENABLED = Option.bool(
+      "ingester.lifecycler.ring.zone_awareness_enabled", "distributor.zone-awareness-enabled", false,
+      "True to enable zone-awareness and replicate ingested samples across different availability zones: each"
+          + " series goes to at most one ingester per zone, and reads tolerate failures in half of the zones"
+          + " (rounded down).");
 
   public static List<Option<?>> options() {
     return List.of(STORE, REPLICATION_FACTOR, HEARTBEAT_TIMEOUT, HEARTBEAT_PERIOD, NUM_TOKENS, INSTANCE_ID,
-        INSTANCE_ADDR, ZONE, TOKENS_FILE, UNREGISTER_ON_SHUTDOWN);
+        INSTANCE_ADDR, ZONE, ZONE_AWARENESS_ENABLED, TOKENS_FILE, UNREGISTER_ON_SHUTDOWN);
   }
 
   public static IngesterRingConfig from(ConfigValues v) {
     return new IngesterRingConfig(v.get(STORE), v.get(REPLICATION_FACTOR), v.get(HEARTBEAT_PERIOD), v.get(HEARTBEAT_TIMEOUT),
         v.get(NUM_TOKENS), v.get(INSTANCE_ID), v.get(INSTANCE_ADDR), v.get(ZONE), v.get(TOKENS_FILE),
-        v.get(UNREGISTER_ON_SHUTDOWN));
+        v.get(UNREGISTER_ON_SHUTDOWN), v.get(ZONE_AWARENESS_ENABLED));
   }
 
   /** Pyroscope's ingester ring: KV key {@code ring}, name {@code ingester}. */
   public RingConfig ringConfig() {
-    return RingConfig.defaults("ingester", "ring").withReplicationFactor(replicationFactor).withHeartbeatTimeout(heartbeatTimeout);
+    return RingConfig.defaults("ingester", "ring").withReplicationFactor(replicationFactor)
+        .withHeartbeatTimeout(heartbeatTimeout).withZoneAwareness(zoneAwarenessEnabled);
   }
 
   /** The lifecycler of an ingester advertising {@code addr}; the id defaults to the host name. */
@@ -68,6 +75,19 @@ public record IngesterRingConfig(
         .withZone(zone).withNumTokens(numTokens).withHeartbeatPeriod(heartbeatPeriod)
         .withHeartbeatTimeout(heartbeatTimeout).withUnregisterOnShutdown(unregisterOnShutdown)
         .withTokensFile(tokensFile.isEmpty() ? null : Path.of(tokensFile));
+  }
+
+  /**
+   * Every problem, naming the flags; {@code runsIngester} adds the checks for a process that
+   * registers an ingester: with zone awareness on, its zone must be set.
+   */
+  public List<String> validate(boolean runsIngester) {
+    List<String> problems = validate();
+    if (runsIngester && zoneAwarenessEnabled && zone.isEmpty()) {
+      problems.add(ZONE.describe() + ": must be set when " + ZONE_AWARENESS_ENABLED.describe() + " is true: a"
+          + " zone-aware ring places each series in different zones, so every ingester needs one");
+    }
+    return problems;
   }
 
   public List<String> validate() {

@@ -26,9 +26,14 @@ final class Targets {
 
   /** Components whose module exists but whose work comes with a later part of the system. */
   static final Map<String, String> NOT_YET = Map.of(
-      QueryFrontendConfig.MODULE, "it comes with the microservices mode; the querier serves the query API meanwhile",
-      QuerySchedulerConfig.MODULE, "it comes with the microservices mode",
-      CompactorConfig.MODULE, "compaction and retention of blocks in object storage are not built yet");
+      QueryFrontendConfig.MODULE, "it comes with the microservices mode; the querier serves the query API meanwhile");
+
+  /**
+   * Modules that run today as their ring membership only: they join their ring, turn ACTIVE and
+   * leave on shutdown, while their work (compaction, query scheduling) comes later.
+   */
+  static final String COMPACTOR = CompactorConfig.MODULE;
+  static final String QUERY_SCHEDULER = QuerySchedulerConfig.MODULE;
 
   /** The user-visible modules, in the order {@code -modules} prints them. */
   static final List<String> VISIBLE = List.of(ALL, DISTRIBUTOR, INGESTER, QUERIER, TENANT_SETTINGS,
@@ -37,9 +42,15 @@ final class Targets {
   /** The modules {@code all} runs. */
   // The ingester first: it then stops last, after the distributor and querier that call it; the
   // store-gateway before the querier that calls it.
-  static final List<String> IN_ALL = List.of(INGESTER, STORE_GATEWAY, DISTRIBUTOR, QUERIER, TENANT_SETTINGS);
+  static final List<String> IN_ALL = List.of(INGESTER, STORE_GATEWAY, DISTRIBUTOR, QUERIER, TENANT_SETTINGS,
+      COMPACTOR, QUERY_SCHEDULER);
 
   private Targets() {}
+
+  /** Whether {@code targets} run {@code module}, directly or through {@code all}. */
+  static boolean runs(List<String> targets, String module) {
+    return targets.contains(module) || (targets.contains(ALL) && IN_ALL.contains(module));
+  }
 
   static List<String> validate(List<String> targets) {
     List<String> problems = new ArrayList<>();

@@ -76,9 +76,9 @@ class MainTest {
 
   @Test
   void modulesThatCannotRunYetAreRejectedWithTheReason() {
-    assertThatThrownBy(() -> FlarestackConfig.load(List.of("-target=compactor"), Map.of()))
+    assertThatThrownBy(() -> FlarestackConfig.load(List.of("-target=query-frontend"), Map.of()))
         .isInstanceOfSatisfying(ConfigException.class, e ->
-            assertThat(e.problems()).singleElement().asString().contains("compactor").contains("cannot run yet"));
+            assertThat(e.problems()).singleElement().asString().contains("query-frontend").contains("cannot run yet"));
     assertThatThrownBy(() -> FlarestackConfig.load(List.of("-ring.store=etcd"), Map.of()))
         .isInstanceOfSatisfying(ConfigException.class, e ->
             assertThat(e.problems()).singleElement().asString().contains("etcd"));
@@ -92,7 +92,8 @@ class MainTest {
         .contains("-auth.multitenancy-enabled").contains("-target");
     out.reset();
     assertThat(run("-modules")).isZero();
-    assertThat(out.toString(StandardCharsets.UTF_8)).contains("all").contains("ingester *").contains("store-gateway *").contains("compactor\n");
+    assertThat(out.toString(StandardCharsets.UTF_8)).contains("all").contains("ingester *").contains("store-gateway *")
+        .contains("compactor *\n").contains("query-scheduler *\n").contains("query-frontend\n");
     out.reset();
     assertThat(run("-version")).isZero();
     assertThat(out.toString(StandardCharsets.UTF_8)).startsWith("flarestack, version ");
@@ -101,7 +102,7 @@ class MainTest {
   /** The options nothing reads yet, found by reading the code (each is read into no running component). */
   private static final List<String> WITHOUT_EFFECT = List.of("compactor.block-ranges", "compactor.compaction-interval",
       "compactor.data-dir", "query-frontend.scheduler-worker-concurrency",
-      "query-scheduler.max-outstanding-requests-per-tenant", "blocks-storage.bucket-store.sync-dir", "ingester.availability-zone");
+      "query-scheduler.max-outstanding-requests-per-tenant", "blocks-storage.bucket-store.sync-dir");
 
   @Test
   void helpMarksEveryOptionThatHasNoEffectYetAndNoOther() {

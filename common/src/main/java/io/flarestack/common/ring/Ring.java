@@ -16,6 +16,8 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,7 +29,11 @@ import org.slf4j.LoggerFactory;
  * {@code replicationFactor} distinct instances (one more for each instance whose state does not
  * serve the operation), then drop the unhealthy ones. They still count toward the quorum of
  * {@code n/2 + 1}, so with replication factor 3 one unhealthy replica is tolerated and two are not.
- * Health uses the injected clock. Thread-safe.
+ * With zone awareness ({@link RingConfig#zoneAwarenessEnabled()}) the walk skips instances of a zone
+ * it took already (instances without a zone excepted), so each key's replicas lie in different
+ * zones, and stops once every zone is taken: a ring spanning fewer zones than the replication
+ * factor yields fewer replicas, which must then all succeed. Health uses the injected clock.
+ * Thread-safe.
  */
 public final class Ring extends AbstractService {
   private static final Logger log = LoggerFactory.getLogger(Ring.class);
@@ -133,23 +139,34 @@ public final class Ring extends AbstractService {
       throw emptyRing();
     }
     int wanted = config.replicationFactor();
+    boolean zoneAware = config.zoneAwarenessEnabled();
     List<InstanceDesc> owners = new ArrayList<>(wanted);
+    List<String> zonesTaken = new ArrayList<>(); // zone-aware: the zones of the owners that did not extend the set
+    int zoneCount = ring.zones().size();
     int[] seen = new int[Math.min(all.size(), 8)];
     int position = ring.firstTokenAfter(token);
-    for (int step = 0; step < ring.tokenCount() && owners.size() < Math.min(wanted, all.size()); step++) {
+    for (int step = 0; step < ring.tokenCount() && owners.size() < Math.min(wanted, all.size())
+        && zonesTaken.size() < zoneCount; step++) {
       int index = ring.ownerAt(position);
       position = position + 1 == ring.tokenCount() ? 0 : position + 1;
       if (contains(seen, owners.size(), index)) {
+        continue;
+      }
+      InstanceDesc owner = all.get(index);
+      String zone = owner.getZone();
+      // An instance without a zone is not held to the one-per-zone rule, as in dskit.
+      if (zoneAware && !zone.isEmpty() && zonesTaken.contains(zone)) {
         continue;
       }
       if (owners.size() == seen.length) {
         seen = Arrays.copyOf(seen, seen.length * 2);
       }
       seen[owners.size()] = index;
-      InstanceDesc owner = all.get(index);
       owners.add(owner);
       if (op.extendsReplicaSet(owner.getState())) {
-        wanted++;
+        wanted++; // the next instance of the same zone may stand in for it
+      } else if (zoneAware && !zone.isEmpty()) {
+        zonesTaken.add(zone);
       }
     }
     int minSuccess = Math.max(config.replicationFactor(), owners.size()) / 2 + 1;
@@ -165,8 +182,10 @@ public final class Ring extends AbstractService {
     }
     if (healthy.size() < minSuccess) {
       throw new FlarestackException(ErrorCode.UNAVAILABLE, "too many unhealthy instances in the ring " + config.name()
-          + ": at least " + minSuccess + " live replicas required for " + op + ", could only find " + healthy.size()
-          + (unhealthy.isEmpty() ? "" : " (unhealthy: " + String.join(", ", unhealthy) + ")"));
+          + ": at least " + minSuccess + " live replicas required" + (zoneAware ? " across different zones" : "")
+          + " for " + op + ", could only find " + healthy.size()
+          + (unhealthy.isEmpty() ? "" : " (unhealthy: " + String.join(", ", unhealthy) + ")")
+          + (zoneAware ? zoneShortfall(ring) : ""));
     }
     return new ReplicationSet(healthy, healthy.size() - minSuccess);
   }
@@ -193,17 +212,52 @@ public final class Ring extends AbstractService {
    * (dskit's {@code GetReplicationSetForOperation}): with RF 3, reads across all ingesters
    * succeed while one instance fails, since every series has two other replicas.
    *
-   * @throws FlarestackException {@link ErrorCode#UNAVAILABLE} when more instances are unhealthy
-   *     than the replication factor tolerates
+   * <p>With zone awareness, failures count by zone, as in dskit: every key has replicas in
+   * {@code min(zones, RF)} zones, so up to half of those zones (rounded down) may have unhealthy
+   * instances. A zone with any unhealthy instance is left out whole, and the set returned counts
+   * failures by zone ({@link ReplicationSet#maxUnavailableZones()}: the tolerated zones not yet
+   * failed).
+   *
+   * @throws FlarestackException {@link ErrorCode#UNAVAILABLE} when more instances (with zone
+   *     awareness: zones) are unhealthy than the replication factor tolerates
    */
   public ReplicationSet getReplicationSetForOperation(Operation op) {
     requireNonNull(op, "op is null");
-    List<InstanceDesc> healthy = healthyInstances(op);
-    int registered = snapshot.instances().size();
+    RingSnapshot ring = snapshot;
+    int registered = ring.instances().size();
     if (registered == 0) {
       throw emptyRing();
     }
-    int required = Math.max(registered, config.replicationFactor()) - config.replicationFactor() / 2;
+    int rf = config.replicationFactor();
+    Instant now = clock.instant();
+    List<InstanceDesc> healthy = new ArrayList<>();
+    Set<String> failedZones = new TreeSet<>();
+    for (InstanceDesc i : ring.instances()) {
+      if (RingSnapshot.isHealthy(i, op, config.heartbeatTimeout(), now)) {
+        healthy.add(i);
+      } else {
+        failedZones.add(i.getZone());
+      }
+    }
+    if (config.zoneAwarenessEnabled()) {
+      // Every key has replicas in min(zones, RF) zones, so a quorum of those zones holds each key.
+      int replicatedZones = Math.min(ring.zones().size(), rf);
+      int maxUnavailableZones = replicatedZones / 2;
+      if (failedZones.size() > maxUnavailableZones) {
+        throw new FlarestackException(ErrorCode.UNAVAILABLE, "too many unhealthy instances in the ring " + config.name()
+            + ": zones " + failedZones + " have unhealthy instances for " + op + ", but with replication factor " + rf
+            + " over " + ring.zones().size() + " zones at most " + maxUnavailableZones + " zone(s) may fail");
+      }
+      // A zone with one failed instance is left out whole: its keys are all held in the other zones.
+      List<InstanceDesc> inHealthyZones = new ArrayList<>(healthy.size());
+      for (InstanceDesc i : healthy) {
+        if (!failedZones.contains(i.getZone())) {
+          inHealthyZones.add(i);
+        }
+      }
+      return new ReplicationSet(inHealthyZones, 0, maxUnavailableZones - failedZones.size());
+    }
+    int required = Math.max(registered, rf) - rf / 2;
     if (healthy.size() < required) {
       throw new FlarestackException(ErrorCode.UNAVAILABLE, "too many unhealthy instances in the ring " + config.name()
           + ": " + required + " healthy instances required for " + op + ", could only find " + healthy.size());
@@ -242,6 +296,17 @@ public final class Ring extends AbstractService {
       }
     }
     return healthy;
+  }
+
+  /** Why a zone-aware set may fall short: the ring spans fewer zones than the replication factor. */
+  private String zoneShortfall(RingSnapshot ring) {
+    List<String> zones = ring.zones();
+    if (zones.size() >= config.replicationFactor()) {
+      return "";
+    }
+    return "; zone awareness is on and the ring spans " + zones.size() + " zone(s) " + zones + ", fewer than the"
+        + " replication factor " + config.replicationFactor() + ": run instances in at least "
+        + config.replicationFactor() + " zones";
   }
 
   private static boolean contains(int[] values, int count, int value) {

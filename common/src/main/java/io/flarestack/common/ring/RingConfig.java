@@ -15,8 +15,12 @@ import java.util.List;
  *     1 in single-binary mode, 3 in the microservices Helm values)
  * @param heartbeatTimeout an instance whose last heartbeat is older is unhealthy
  *     ({@code -ring.heartbeat-timeout}, 1m; zero means never)
+ * @param zoneAwarenessEnabled whether a replication set takes at most one instance per
+ *     availability zone, and reads across the ring count failures by zone
+ *     ({@code -distributor.zone-awareness-enabled}, off)
  */
-public record RingConfig(String name, String key, int replicationFactor, Duration heartbeatTimeout) {
+public record RingConfig(String name, String key, int replicationFactor, Duration heartbeatTimeout,
+    boolean zoneAwarenessEnabled) {
   public static final int DEFAULT_REPLICATION_FACTOR = 1;
   public static final Duration DEFAULT_HEARTBEAT_TIMEOUT = Duration.ofMinutes(1);
 
@@ -26,17 +30,26 @@ public record RingConfig(String name, String key, int replicationFactor, Duratio
     requireNonNull(heartbeatTimeout, "heartbeatTimeout is null");
   }
 
-  /** Pyroscope's defaults: replication factor 1, heartbeat timeout 1m. */
+  /** A ring without zone awareness. */
+  public RingConfig(String name, String key, int replicationFactor, Duration heartbeatTimeout) {
+    this(name, key, replicationFactor, heartbeatTimeout, false);
+  }
+
+  /** Pyroscope's defaults: replication factor 1, heartbeat timeout 1m, no zone awareness. */
   public static RingConfig defaults(String name, String key) {
     return new RingConfig(name, key, DEFAULT_REPLICATION_FACTOR, DEFAULT_HEARTBEAT_TIMEOUT);
   }
 
   public RingConfig withReplicationFactor(int replicationFactor) {
-    return new RingConfig(name, key, replicationFactor, heartbeatTimeout);
+    return new RingConfig(name, key, replicationFactor, heartbeatTimeout, zoneAwarenessEnabled);
   }
 
   public RingConfig withHeartbeatTimeout(Duration heartbeatTimeout) {
-    return new RingConfig(name, key, replicationFactor, heartbeatTimeout);
+    return new RingConfig(name, key, replicationFactor, heartbeatTimeout, zoneAwarenessEnabled);
+  }
+
+  public RingConfig withZoneAwareness(boolean zoneAwarenessEnabled) {
+    return new RingConfig(name, key, replicationFactor, heartbeatTimeout, zoneAwarenessEnabled);
   }
 
   /** Every problem with these settings, empty when valid. */

@@ -21,11 +21,13 @@ final class RingSnapshot {
   private final List<InstanceDesc> instances;
   private final int[] tokens;
   private final int[] owners; // index into instances, per token
+  private final List<String> zones; // distinct, sorted; "" for instances without a zone
 
   private RingSnapshot(List<InstanceDesc> instances, int[] tokens, int[] owners) {
     this.instances = instances;
     this.tokens = tokens;
     this.owners = owners;
+    this.zones = instances.stream().map(InstanceDesc::getZone).distinct().sorted().toList();
   }
 
   static RingSnapshot of(RingDesc ring) {
@@ -56,6 +58,11 @@ final class RingSnapshot {
 
   List<InstanceDesc> instances() {
     return instances;
+  }
+
+  /** The distinct zones of the instances, sorted; the empty string stands for instances without one. */
+  List<String> zones() {
+    return zones;
   }
 
   int tokenCount() {

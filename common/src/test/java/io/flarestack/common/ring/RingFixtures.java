@@ -13,7 +13,13 @@ final class RingFixtures {
   private RingFixtures() {}
 
   static void put(KvStore kv, String key, String id, InstanceState state, long heartbeatSeconds, int... tokens) {
-    InstanceDesc.Builder b = InstanceDesc.newBuilder().setId(id).setAddr(id + ":9095").setState(state)
+    putZoned(kv, key, id, "", state, heartbeatSeconds, tokens);
+  }
+
+  /** An entry in availability zone {@code zone}. */
+  static void putZoned(KvStore kv, String key, String id, String zone, InstanceState state, long heartbeatSeconds,
+      int... tokens) {
+    InstanceDesc.Builder b = InstanceDesc.newBuilder().setId(id).setAddr(id + ":9095").setZone(zone).setState(state)
         .setTimestamp(heartbeatSeconds).setRegisteredTimestamp(heartbeatSeconds);
     for (int t : tokens) {
       b.addTokens(t);

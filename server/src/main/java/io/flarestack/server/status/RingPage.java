@@ -13,6 +13,7 @@ import io.flarestack.common.edge.http.HttpRequest;
 import io.flarestack.common.edge.http.HttpResponse;
 import io.flarestack.common.errors.ErrorCode;
 import io.flarestack.common.errors.FlarestackException;
+import io.flarestack.common.lifecycle.Service;
 import io.flarestack.common.ring.Ring;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -93,6 +94,26 @@ public final class RingPage implements HttpHandler {
     for (String path : paths) {
       server.addRoute("GET", path, this);
       server.addRoute("POST", path, this);
+    }
+    return this;
+  }
+
+  /**
+   * Serves this page under each of {@code paths} while {@code component} runs; before it runs
+   * (or once it stopped) the paths answer 200 with the text {@code notRunning}, as Pyroscope's
+   * compactor page answers "Compactor is not running yet." while its compactor starts.
+   *
+   * @throws IllegalArgumentException when a path is routed already
+   */
+  public RingPage registerWhileRunning(Server server, Service component, String notRunning, String... paths) {
+    requireNonNull(server, "server is null");
+    requireNonNull(component, "component is null");
+    requireNonNull(notRunning, "notRunning is null");
+    HttpHandler gated = request -> component.state() == Service.State.RUNNING ? handle(request)
+        : HttpResponse.text(200, notRunning + "\n");
+    for (String path : paths) {
+      server.addRoute("GET", path, gated);
+      server.addRoute("POST", path, gated);
     }
     return this;
   }

@@ -255,6 +255,42 @@ class RingPageTest {
     }
   }
 
+  @Test
+  void aPageRegisteredWhileItsComponentRunsSaysSoBeforeAndAfter() throws Exception {
+    String otherKey = "compactor";
+    Ring compactorRing = new Ring(new RingConfig("compactor", otherKey, 1, TIMEOUT), kv, clock, registry);
+    Lifecycler compactor = new Lifecycler(LifecyclerConfig.defaults(otherKey, "compactor-1", "10.0.0.9:9095")
+        .withInitialState(InstanceState.ACTIVE).withNumTokens(4).withHeartbeatPeriod(Duration.ofHours(1)), kv, clock,
+        executor, new Random(1));
+    Server other = new Server(ServerConfig.defaults().withPorts(0, 0), registry, "ring-page-" + UUID.randomUUID());
+    new RingPage(compactorRing, clock).registerWhileRunning(other, compactor, "Compactor is not running yet.",
+        "/compactor/ring");
+    other.start();
+    compactorRing.start();
+    try {
+      URI page = URI.create("http://127.0.0.1:" + other.httpPort() + "/compactor/ring");
+      HttpRequest request = HttpRequest.newBuilder(page).header("Accept", "application/json").build();
+      HttpResponse<String> before = http.send(request, HttpResponse.BodyHandlers.ofString());
+      assertThat(before.statusCode()).isEqualTo(200);
+      assertThat(before.body()).isEqualTo("Compactor is not running yet.\n");
+
+      compactor.start();
+      JsonNode shards = json.readTree(http.send(request, HttpResponse.BodyHandlers.ofString()).body()).get("shards");
+      assertThat(shards).hasSize(1);
+      assertThat(shards.get(0).get("id").asText()).isEqualTo("compactor-1");
+      assertThat(shards.get(0).get("state").asText()).isEqualTo("ACTIVE");
+      assertThat(shards.get(0).get("tokens")).hasSize(4);
+
+      compactor.stop();
+      assertThat(http.send(request, HttpResponse.BodyHandlers.ofString()).body())
+          .isEqualTo("Compactor is not running yet.\n");
+    } finally {
+      compactor.stop();
+      compactorRing.stop();
+      other.stop();
+    }
+  }
+
   // --- helpers -------------------------------------------------------------------------------
 
   private Lifecycler join(String id, String addr, String zone, boolean unregister) throws Exception {

@@ -8,6 +8,7 @@ import io.flarestack.server.testing.TestServer;
 import java.net.http.HttpResponse;
 import java.time.Clock;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** The single binary serves the ingester ring's page where the ring runs, and only there. */
@@ -35,10 +36,16 @@ class RingPagesWiringTest {
         assertThat(shards).as(path).hasSize(1);
         assertThat(shards.get(0).get("state").asText()).as(path).isEqualTo("ACTIVE");
       }
-      // Rings that do not run in this process have no page; neither has memberlist without a cluster.
-      for (String path : List.of("/compactor/ring", "/scheduler/ring", "/memberlist")) {
-        assertThat(server.get(path).statusCode()).as(path).isEqualTo(404);
+      // The compactor and the query-scheduler of the single binary each hold one ACTIVE entry, with
+      // Pyroscope's token counts: 512 for the compactor, 1 for the query-scheduler.
+      for (Map.Entry<String, Integer> ring : Map.of("/compactor/ring", 512, "/scheduler/ring", 1).entrySet()) {
+        JsonNode shards = json.readTree(server.get(ring.getKey(), "Accept", "application/json").body()).get("shards");
+        assertThat(shards).as(ring.getKey()).hasSize(1);
+        assertThat(shards.get(0).get("state").asText()).as(ring.getKey()).isEqualTo("ACTIVE");
+        assertThat(shards.get(0).get("tokens")).as(ring.getKey()).hasSize(ring.getValue());
       }
+      // Memberlist has no page without a cluster.
+      assertThat(server.get("/memberlist").statusCode()).isEqualTo(404);
     }
   }
 
@@ -49,6 +56,9 @@ class RingPagesWiringTest {
     try (TestServer server = TestServer.startUnready(Clock.systemUTC(), "-target=ingester")) {
       assertThat(server.get("/ring").statusCode()).isEqualTo(404);
       assertThat(server.get("/ingester/ring").statusCode()).isEqualTo(404);
+      // Neither do the rings of components that do not run here.
+      assertThat(server.get("/compactor/ring").statusCode()).isEqualTo(404);
+      assertThat(server.get("/scheduler/ring").statusCode()).isEqualTo(404);
     }
   }
 }

@@ -143,6 +143,8 @@ public final class LocalCluster implements AutoCloseable {
     args.add("-ingester.lifecycler.ID=" + m.name());
     args.add("-distributor.ring.instance-id=" + m.name());
     args.add("-store-gateway.sharding-ring.instance-id=" + m.name());
+    args.add("-compactor.ring.instance-id=" + m.name());
+    args.add("-query-scheduler.ring.instance-id=" + m.name());
     args.add("-pyroscopedb.data-path=" + data.resolve("data"));
     args.add("-storage.backend=filesystem");
     args.add("-storage.filesystem.dir=" + dir.resolve("bucket"));
