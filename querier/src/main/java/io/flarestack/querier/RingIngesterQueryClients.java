@@ -34,6 +34,8 @@ public final class RingIngesterQueryClients implements IngesterQueryClients {
     for (InstanceDesc instance : set.instances()) {
       out.add(clients.get(instance.getAddr()));
     }
-    return new ReadSet(out, set.maxErrors(), replicated);
+    // A zone-aware set tolerates whole zones; counting instances, k failures lie in at most k
+    // zones, so tolerating maxUnavailableZones instances is safe (if stricter than dskit).
+    return new ReadSet(out, Math.max(set.maxErrors(), set.maxUnavailableZones()), replicated);
   }
 }
