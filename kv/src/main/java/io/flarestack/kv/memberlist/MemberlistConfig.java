@@ -88,8 +88,8 @@ public record MemberlistConfig(
           + "use the same offset on every node.");
   public static final Option<Integer> MAX_JOIN_RETRIES = Option.integer("memberlist.max_join_retries",
       "memberlist.max-join-retries", 10, "Max number of retries to join other cluster members (0: retry until "
-          + "joined). A node that started outside the cluster of every listed member leaves its own cluster and "
-          + "joins again at each retry.");
+          + "joined). Until a listed member shares this node's cluster, each retry hurries JGroups' merge of the "
+          + "two clusters.");
   public static final Option<Duration> MIN_JOIN_BACKOFF = Option.duration("memberlist.min_join_backoff",
       "memberlist.min-join-backoff", Duration.ofSeconds(1), "Min backoff duration to join other cluster members.");
   public static final Option<Duration> MAX_JOIN_BACKOFF = Option.duration("memberlist.max_join_backoff",
