@@ -18,9 +18,11 @@ import io.etcd.jetcd.watch.WatchResponse;
 import io.flarestack.common.lifecycle.AbstractService;
 import io.flarestack.common.ring.kv.KvStore;
 import io.flarestack.common.ring.kv.KeyWatchers;
+import io.flarestack.common.ring.kv.MergeableCodec;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -29,22 +31,31 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The {@code etcd} ring KV, through jetcd: etcd serialises writes, so values are stored as they
- * are (no {@link io.flarestack.common.ring.kv.MergeableCodec}).
+ * The {@code etcd} ring KV, through jetcd. Every key is stored through its {@link MergeableCodec}
+ * ({@code RingMerge} for rings), as the {@code memberlist} backend stores it: etcd holds the merged
+ * value with its tombstones, and clients see it without them.
  *
  * <ul>
- *   <li>{@link #cas} as dskit does it: read the key and its version (0 when absent), run the
- *       update, and write in a transaction {@code If(version == seen) Then(put)}; a lost race is
- *       retried, at most {@code -etcd.max-retries} times in all.
+ *   <li>{@link #cas}: read the stored value and its modification revision (0 when absent), run the
+ *       update on the visible value, merge its result into the stored value as a local update
+ *       ({@code localCas=true}: what it removed becomes a tombstone, an entry older than the stored
+ *       one is ignored), drop tombstones older than the retention, and write in a transaction
+ *       {@code If(mod_revision == seen) Then(put)}. A lost race is retried from a fresh read after a
+ *       short random backoff (below 5 ms × 2^attempt, at most 200 ms; dskit retries at once), at
+ *       most {@code -etcd.max-retries} attempts in all. The merge happens inside that loop, so two
+ *       writers never lose each other's entries, and a stale write cannot undo a newer one.
  *   <li>{@link #watch}: one etcd watch per watched key, from the revision after the value read
  *       when it began, so no change is missed; when the watch fails it is re-established (with a
  *       fresh read) after a backoff growing from 1 s to 1 m. Values are ordered by their etcd
@@ -53,22 +64,42 @@ import org.slf4j.LoggerFactory;
  *       {@link UncheckedIOException} naming the endpoints.
  * </ul>
  *
+ * <p>Every key needs a codec: {@link #cas}, {@link #get} and {@link #watch} of a key the codec
+ * function answers null for throw {@link IllegalArgumentException}.
+ *
  * <p>Thread-safe. Watchers are notified on jetcd's threads (or, for the first value, the caller's).
  */
 public final class EtcdKvStore extends AbstractService implements KvStore {
   private static final Logger log = LoggerFactory.getLogger(EtcdKvStore.class);
   static final Duration MIN_REWATCH_BACKOFF = Duration.ofSeconds(1);
   static final Duration MAX_REWATCH_BACKOFF = Duration.ofMinutes(1);
+  static final long CAS_BACKOFF_BASE_MILLIS = 5;
+  static final long CAS_BACKOFF_MAX_MILLIS = 200;
 
   private final EtcdConfig config;
+  private final Function<String, MergeableCodec> codecs;
+  private final Clock clock;
+  private final Duration tombstoneRetention;
   private final KeyWatchers watchers = new KeyWatchers();
   private final ConcurrentMap<String, KeyWatch> keyWatches = new ConcurrentHashMap<>();
   private volatile Client client;
   private volatile ScheduledExecutorService rewatch;
 
-  public EtcdKvStore(EtcdConfig config) {
+  /**
+   * @param codecs the merge of each key; answers null for keys the store must refuse
+   * @param clock stamps the tombstones local updates make
+   * @param tombstoneRetention how long a tombstone is kept ({@code -memberlist.left-ingesters-timeout}, 5m)
+   */
+  public EtcdKvStore(EtcdConfig config, Function<String, MergeableCodec> codecs, Clock clock,
+      Duration tombstoneRetention) {
     super("etcd-kv");
     this.config = requireNonNull(config, "config is null");
+    this.codecs = requireNonNull(codecs, "codecs is null");
+    this.clock = requireNonNull(clock, "clock is null");
+    this.tombstoneRetention = requireNonNull(tombstoneRetention, "tombstoneRetention is null");
+    if (tombstoneRetention.isNegative()) {
+      throw new IllegalArgumentException("tombstone retention must not be negative, got " + tombstoneRetention);
+    }
   }
 
   @Override
@@ -103,39 +134,69 @@ public final class EtcdKvStore extends AbstractService implements KvStore {
   @Override
   public byte[] get(String key) {
     requireNonNull(key, "key is null");
+    MergeableCodec codec = codec(key);
     KeyValue kv = read(key);
-    return kv == null ? null : kv.getValue().getBytes();
+    return kv == null ? null : codec.visible(kv.getValue().getBytes());
   }
 
   @Override
   public void cas(String key, UnaryOperator<byte[]> update) {
     requireNonNull(key, "key is null");
     requireNonNull(update, "update is null");
+    MergeableCodec codec = codec(key);
     ByteSequence k = bytes(key);
     for (int attempt = 0; attempt < config.maxRetries(); attempt++) {
       KeyValue current = read(key);
-      long version = current == null ? 0 : current.getVersion();
-      byte[] next = update.apply(current == null ? null : current.getValue().getBytes());
+      long revision = current == null ? 0 : current.getModRevision();
+      byte[] stored = current == null ? null : current.getValue().getBytes();
+      byte[] next = update.apply(codec.visible(stored));
       if (next == null) {
         return;
       }
+      long now = clock.millis();
+      MergeableCodec.Merge merge = codec.merge(stored, next, true, now);
+      if (merge == null) {
+        return; // the update asked for what is already there, or for something older
+      }
+      byte[] value = codec.expireTombstones(merge.value(), now - tombstoneRetention.toMillis());
+      // An absent key has mod_revision 0 in etcd's comparisons, so this also guards a create.
       boolean won = await(client.getKVClient().txn()
-          .If(new Cmp(k, Cmp.Op.EQUAL, CmpTarget.version(version)))
-          .Then(Op.put(k, ByteSequence.from(next), PutOption.DEFAULT))
+          .If(new Cmp(k, Cmp.Op.EQUAL, CmpTarget.modRevision(revision)))
+          .Then(Op.put(k, ByteSequence.from(value), PutOption.DEFAULT))
           .commit(), "compare-and-set of " + key).isSucceeded();
       if (won) {
         return;
+      }
+      if (attempt + 1 < config.maxRetries()) {
+        backOff(attempt);
       }
     }
     throw new UncheckedIOException(new IOException("etcd KV: key " + key + " changed concurrently on "
         + config.maxRetries() + " attempts in a row (" + EtcdConfig.MAX_RETRIES.describe() + ")"));
   }
 
+  /**
+   * Waits a random time below {@value #CAS_BACKOFF_BASE_MILLIS} ms × 2^{@code attempt} (at most
+   * {@value #CAS_BACKOFF_MAX_MILLIS} ms) after a lost race, so writers that collided do not collide
+   * again at once: without it, six writers on one key exhaust ten attempts within milliseconds.
+   */
+  private static void backOff(int attempt) {
+    long bound = Math.min(CAS_BACKOFF_MAX_MILLIS, CAS_BACKOFF_BASE_MILLIS << Math.min(attempt, 10));
+    LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(ThreadLocalRandom.current().nextLong(bound + 1)));
+  }
+
+  /** The stored value of {@code key} with its tombstones, or null; for tests. */
+  byte[] storedValue(String key) {
+    KeyValue kv = read(key);
+    return kv == null ? null : kv.getValue().getBytes();
+  }
+
   @Override
   public AutoCloseable watch(String key, Consumer<byte[]> listener) {
     requireNonNull(key, "key is null");
     requireNonNull(listener, "listener is null");
-    AutoCloseable handle = watchers.add(key, listener, () -> versioned(read(key)), () -> {
+    MergeableCodec codec = codec(key);
+    AutoCloseable handle = watchers.add(key, listener, () -> versioned(codec, read(key)), () -> {
       KeyWatch w = keyWatches.remove(key);
       if (w != null) {
         w.close();
@@ -149,9 +210,17 @@ public final class EtcdKvStore extends AbstractService implements KvStore {
     return handle;
   }
 
-  private static KeyWatchers.Versioned versioned(KeyValue kv) {
+  private static KeyWatchers.Versioned versioned(MergeableCodec codec, KeyValue kv) {
     return kv == null ? new KeyWatchers.Versioned(null, 0)
-        : new KeyWatchers.Versioned(kv.getValue().getBytes(), kv.getModRevision());
+        : new KeyWatchers.Versioned(codec.visible(kv.getValue().getBytes()), kv.getModRevision());
+  }
+
+  private MergeableCodec codec(String key) {
+    MergeableCodec codec = codecs.apply(key);
+    if (codec == null) {
+      throw new IllegalArgumentException("etcd KV: no codec for key \"" + key + "\"");
+    }
+    return codec;
   }
 
   /** The key's current entry, or null when absent. */
@@ -184,6 +253,7 @@ public final class EtcdKvStore extends AbstractService implements KvStore {
   /** The etcd watch behind the watchers of one key, re-established with backoff when it fails. */
   private final class KeyWatch {
     private final String key;
+    private final MergeableCodec codec;
     private volatile Watch.Watcher watcher;
     /** Which begin() the current watch is from: a failure of an older one is ignored. */
     private final AtomicLong generation = new AtomicLong();
@@ -192,6 +262,7 @@ public final class EtcdKvStore extends AbstractService implements KvStore {
 
     KeyWatch(String key) {
       this.key = key;
+      this.codec = codec(key);
     }
 
     /** Reads the value, offers it, and watches from the next revision, so nothing is missed. */
@@ -201,7 +272,7 @@ public final class EtcdKvStore extends AbstractService implements KvStore {
       }
       GetResponse r = await(client.getKVClient().get(bytes(key)), "read of " + key);
       if (!r.getKvs().isEmpty()) {
-        watchers.offer(key, versioned(r.getKvs().get(0)));
+        watchers.offer(key, versioned(codec, r.getKvs().get(0)));
       }
       long next = r.getHeader().getRevision() + 1;
       long g = generation.incrementAndGet();
@@ -217,7 +288,7 @@ public final class EtcdKvStore extends AbstractService implements KvStore {
       for (WatchEvent event : response.getEvents()) {
         KeyValue kv = event.getKeyValue();
         if (event.getEventType() == WatchEvent.EventType.PUT) {
-          watchers.offer(key, versioned(kv));
+          watchers.offer(key, versioned(codec, kv));
         } else if (event.getEventType() == WatchEvent.EventType.DELETE) {
           watchers.offer(key, new KeyWatchers.Versioned(null, kv.getModRevision()));
         }

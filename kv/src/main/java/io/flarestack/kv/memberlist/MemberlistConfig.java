@@ -33,6 +33,7 @@ import java.util.List;
  * @param leftIngestersTimeout how long tombstones of removed entries are kept
  * @param leaveTimeout how long a stop waits for pending changes to be sent and the leave to finish
  * @param failureDetectionPortOffset FD_SOCK2's port relative to {@code bindPort}
+ * @param joinRetries how joining the listed members is retried when a start ends outside their cluster
  */
 public record MemberlistConfig(
     List<String> join,
@@ -47,7 +48,8 @@ public record MemberlistConfig(
     Duration pullPushInterval,
     Duration leftIngestersTimeout,
     Duration leaveTimeout,
-    int failureDetectionPortOffset) {
+    int failureDetectionPortOffset,
+    JoinRetries joinRetries) {
   public static final Option<List<String>> JOIN = Option.stringList("memberlist.join_members", "memberlist.join",
       List.of(), "Other cluster members to join: host:port, or dns+host:port to resolve the A records of host "
           + "(dnssrv+name for SRV records). Repeat the flag or give a comma-separated list.");
@@ -84,6 +86,18 @@ public record MemberlistConfig(
       "memberlist.failure_detection_port_offset", "memberlist.failure-detection-port-offset", 100,
       "Flarestack: JGroups' socket failure detector listens on -memberlist.bind-port plus this offset; "
           + "use the same offset on every node.");
+  public static final Option<Integer> MAX_JOIN_RETRIES = Option.integer("memberlist.max_join_retries",
+      "memberlist.max-join-retries", 10, "Max number of retries to join other cluster members (0: retry until "
+          + "joined). Until a listed member shares this node's cluster, each retry hurries JGroups' merge of the "
+          + "two clusters.");
+  public static final Option<Duration> MIN_JOIN_BACKOFF = Option.duration("memberlist.min_join_backoff",
+      "memberlist.min-join-backoff", Duration.ofSeconds(1), "Min backoff duration to join other cluster members.");
+  public static final Option<Duration> MAX_JOIN_BACKOFF = Option.duration("memberlist.max_join_backoff",
+      "memberlist.max-join-backoff", Duration.ofMinutes(1), "Max backoff duration to join other cluster members.");
+  public static final Option<Boolean> ABORT_IF_JOIN_FAILS = Option.bool("memberlist.abort_if_cluster_join_fails",
+      "memberlist.abort-if-join-fails", false, "Abort if this node fails to join memberlist cluster at startup: "
+          + "the join and its retries then happen before the other services start, and the process exits when "
+          + "they all fail.");
 
   public MemberlistConfig {
     join = List.copyOf(requireNonNull(join, "join is null"));
@@ -95,8 +109,10 @@ public record MemberlistConfig(
     requireNonNull(pullPushInterval, "pullPushInterval is null");
     requireNonNull(leftIngestersTimeout, "leftIngestersTimeout is null");
     requireNonNull(leaveTimeout, "leaveTimeout is null");
+    requireNonNull(joinRetries, "joinRetries is null");
     List<String> problems = problems(join, List.of(bindAddr), bindPort, advertisePort, gossipInterval,
         pullPushInterval, leftIngestersTimeout, leaveTimeout, failureDetectionPortOffset);
+    problems.addAll(joinRetries.problems());
     if (!problems.isEmpty()) {
       throw new IllegalArgumentException(String.join("; ", problems));
     }
@@ -105,15 +121,17 @@ public record MemberlistConfig(
   public static List<Option<?>> options() {
     return List.of(JOIN, BIND_ADDR, BIND_PORT, ADVERTISE_ADDR, ADVERTISE_PORT, CLUSTER_LABEL, NODE_NAME,
         RANDOMIZE_NODE_NAME, GOSSIP_INTERVAL, PULL_PUSH_INTERVAL, LEFT_INGESTERS_TIMEOUT, LEAVE_TIMEOUT,
-        FAILURE_DETECTION_PORT_OFFSET);
+        FAILURE_DETECTION_PORT_OFFSET, MAX_JOIN_RETRIES, MIN_JOIN_BACKOFF, MAX_JOIN_BACKOFF, ABORT_IF_JOIN_FAILS);
   }
 
   /** Problems with the values, each naming the option; empty when valid. */
   public static List<String> validate(ConfigValues v) {
     List<String> bind = v.get(BIND_ADDR);
-    return problems(v.get(JOIN), bind, v.get(BIND_PORT), v.get(ADVERTISE_PORT), v.get(GOSSIP_INTERVAL),
+    List<String> p = problems(v.get(JOIN), bind, v.get(BIND_PORT), v.get(ADVERTISE_PORT), v.get(GOSSIP_INTERVAL),
         v.get(PULL_PUSH_INTERVAL), v.get(LEFT_INGESTERS_TIMEOUT), v.get(LEAVE_TIMEOUT),
         v.get(FAILURE_DETECTION_PORT_OFFSET));
+    p.addAll(JoinRetries.from(v).problems());
+    return p;
   }
 
   public static MemberlistConfig from(ConfigValues v) {
@@ -121,7 +139,8 @@ public record MemberlistConfig(
     return new MemberlistConfig(v.get(JOIN), bind.isEmpty() ? "" : bind.get(0), v.get(BIND_PORT),
         v.get(ADVERTISE_ADDR), v.get(ADVERTISE_PORT), v.get(CLUSTER_LABEL), v.get(NODE_NAME),
         v.get(RANDOMIZE_NODE_NAME), v.get(GOSSIP_INTERVAL), v.get(PULL_PUSH_INTERVAL),
-        v.get(LEFT_INGESTERS_TIMEOUT), v.get(LEAVE_TIMEOUT), v.get(FAILURE_DETECTION_PORT_OFFSET));
+        v.get(LEFT_INGESTERS_TIMEOUT), v.get(LEAVE_TIMEOUT), v.get(FAILURE_DETECTION_PORT_OFFSET),
+        JoinRetries.from(v));
   }
 
   /** The defaults, listening on {@code bindAddr}:{@code bindPort} and joining {@code join}. */
@@ -130,38 +149,48 @@ public record MemberlistConfig(
         ADVERTISE_PORT.defaultValue(), CLUSTER_LABEL.defaultValue(), NODE_NAME.defaultValue(),
         RANDOMIZE_NODE_NAME.defaultValue(), GOSSIP_INTERVAL.defaultValue(), PULL_PUSH_INTERVAL.defaultValue(),
         LEFT_INGESTERS_TIMEOUT.defaultValue(), LEAVE_TIMEOUT.defaultValue(),
-        FAILURE_DETECTION_PORT_OFFSET.defaultValue());
+        FAILURE_DETECTION_PORT_OFFSET.defaultValue(), JoinRetries.DEFAULTS);
   }
 
   public MemberlistConfig withClusterLabel(String label) {
     return new MemberlistConfig(join, bindAddr, bindPort, advertiseAddr, advertisePort, label, nodeName,
         randomizeNodeName, gossipInterval, pullPushInterval, leftIngestersTimeout, leaveTimeout,
-        failureDetectionPortOffset);
+        failureDetectionPortOffset, joinRetries);
   }
 
   public MemberlistConfig withNodeName(String name, boolean randomize) {
     return new MemberlistConfig(join, bindAddr, bindPort, advertiseAddr, advertisePort, clusterLabel, name,
-        randomize, gossipInterval, pullPushInterval, leftIngestersTimeout, leaveTimeout, failureDetectionPortOffset);
+        randomize, gossipInterval, pullPushInterval, leftIngestersTimeout, leaveTimeout,
+        failureDetectionPortOffset, joinRetries);
   }
 
   public MemberlistConfig withIntervals(Duration gossip, Duration pullPush) {
     return new MemberlistConfig(join, bindAddr, bindPort, advertiseAddr, advertisePort, clusterLabel, nodeName,
-        randomizeNodeName, gossip, pullPush, leftIngestersTimeout, leaveTimeout, failureDetectionPortOffset);
+        randomizeNodeName, gossip, pullPush, leftIngestersTimeout, leaveTimeout,
+        failureDetectionPortOffset, joinRetries);
   }
 
   public MemberlistConfig withLeftIngestersTimeout(Duration timeout) {
     return new MemberlistConfig(join, bindAddr, bindPort, advertiseAddr, advertisePort, clusterLabel, nodeName,
-        randomizeNodeName, gossipInterval, pullPushInterval, timeout, leaveTimeout, failureDetectionPortOffset);
+        randomizeNodeName, gossipInterval, pullPushInterval, timeout, leaveTimeout,
+        failureDetectionPortOffset, joinRetries);
   }
 
   public MemberlistConfig withFailureDetectionPortOffset(int offset) {
     return new MemberlistConfig(join, bindAddr, bindPort, advertiseAddr, advertisePort, clusterLabel, nodeName,
-        randomizeNodeName, gossipInterval, pullPushInterval, leftIngestersTimeout, leaveTimeout, offset);
+        randomizeNodeName, gossipInterval, pullPushInterval, leftIngestersTimeout, leaveTimeout, offset, joinRetries);
+  }
+
+  public MemberlistConfig withJoinRetries(JoinRetries retries) {
+    return new MemberlistConfig(join, bindAddr, bindPort, advertiseAddr, advertisePort, clusterLabel, nodeName,
+        randomizeNodeName, gossipInterval, pullPushInterval, leftIngestersTimeout, leaveTimeout,
+        failureDetectionPortOffset, retries);
   }
 
   public MemberlistConfig withAdvertise(String addr, int port) {
     return new MemberlistConfig(join, bindAddr, bindPort, addr, port, clusterLabel, nodeName, randomizeNodeName,
-        gossipInterval, pullPushInterval, leftIngestersTimeout, leaveTimeout, failureDetectionPortOffset);
+        gossipInterval, pullPushInterval, leftIngestersTimeout, leaveTimeout,
+        failureDetectionPortOffset, joinRetries);
   }
 
   /** The JGroups cluster name: the label, or a fixed name when there is none. */
@@ -211,6 +240,45 @@ public record MemberlistConfig(
   private static void positive(List<String> p, Option<Duration> option, Duration d) {
     if (d.isNegative() || d.isZero()) {
       p.add(option.describe() + " must be positive, got " + d);
+    }
+  }
+
+  /**
+   * How joining is retried, as dskit does it: after the first attempt, up to {@code maxRetries}
+   * attempts in all (0: no limit), each after a random wait that starts between {@code minBackoff}
+   * and twice that and doubles each time, up to {@code maxBackoff}.
+   *
+   * @param maxRetries attempts in all; 0 retries until joined
+   * @param minBackoff the first wait's lower bound
+   * @param maxBackoff the longest wait
+   * @param abortIfFails whether the node fails to start when every attempt failed
+   */
+  public record JoinRetries(int maxRetries, Duration minBackoff, Duration maxBackoff, boolean abortIfFails) {
+    public static final JoinRetries DEFAULTS = new JoinRetries(MAX_JOIN_RETRIES.defaultValue(),
+        MIN_JOIN_BACKOFF.defaultValue(), MAX_JOIN_BACKOFF.defaultValue(), ABORT_IF_JOIN_FAILS.defaultValue());
+
+    public JoinRetries {
+      requireNonNull(minBackoff, "minBackoff is null");
+      requireNonNull(maxBackoff, "maxBackoff is null");
+    }
+
+    static JoinRetries from(ConfigValues v) {
+      return new JoinRetries(v.get(MAX_JOIN_RETRIES), v.get(MIN_JOIN_BACKOFF), v.get(MAX_JOIN_BACKOFF),
+          v.get(ABORT_IF_JOIN_FAILS));
+    }
+
+    List<String> problems() {
+      List<String> p = new ArrayList<>();
+      if (maxRetries < 0) {
+        p.add(MAX_JOIN_RETRIES.describe() + " must not be negative, got " + maxRetries);
+      }
+      positive(p, MIN_JOIN_BACKOFF, minBackoff);
+      positive(p, MAX_JOIN_BACKOFF, maxBackoff);
+      if (maxBackoff.compareTo(minBackoff) < 0) {
+        p.add(MAX_JOIN_BACKOFF.describe() + " (" + maxBackoff + ") must not be below "
+            + MIN_JOIN_BACKOFF.describe() + " (" + minBackoff + ")");
+      }
+      return p;
     }
   }
 

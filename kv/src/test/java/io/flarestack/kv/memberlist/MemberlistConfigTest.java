@@ -40,6 +40,32 @@ class MemberlistConfigTest {
   }
 
   @Test
+  void joinRetrySettingsAreCheckedNamingTheFlag() {
+    MemberlistConfig base = MemberlistConfig.defaults("127.0.0.1", 7946, List.of());
+    assertThat(base.joinRetries()).isEqualTo(new MemberlistConfig.JoinRetries(10, Duration.ofSeconds(1),
+        Duration.ofMinutes(1), false));
+    assertThatThrownBy(() -> base.withJoinRetries(new MemberlistConfig.JoinRetries(-1, Duration.ofSeconds(1),
+        Duration.ofMinutes(1), false))).hasMessageContaining("-memberlist.max-join-retries").hasMessageContaining("-1");
+    assertThatThrownBy(() -> base.withJoinRetries(new MemberlistConfig.JoinRetries(10, Duration.ofSeconds(2),
+        Duration.ofSeconds(1), false))).hasMessageContaining("-memberlist.max-join-backoff")
+        .hasMessageContaining("-memberlist.min-join-backoff");
+    assertThatThrownBy(() -> base.withJoinRetries(new MemberlistConfig.JoinRetries(10, Duration.ZERO,
+        Duration.ofSeconds(1), false))).hasMessageContaining("-memberlist.min-join-backoff")
+        .hasMessageContaining("must be positive, got PT0S");
+  }
+
+  @Test
+  void joinBackoffDoublesItsRangeUpToTheMaximumAsDskitDoes() {
+    java.util.SplittableRandom random = new java.util.SplittableRandom(7);
+    JoinBackoff backoff = new JoinBackoff(Duration.ofSeconds(1), Duration.ofSeconds(10), random);
+    // Ranges [1,2), [2,4), [4,8) seconds, then [8,10) (the upper bound capped at 10 s) from then on.
+    long[][] ranges = {{1000, 2000}, {2000, 4000}, {4000, 8000}, {8000, 10000}, {8000, 10000}, {8000, 10000}};
+    for (long[] r : ranges) {
+      assertThat(backoff.next().toMillis()).isGreaterThanOrEqualTo(r[0]).isLessThan(r[1]);
+    }
+  }
+
+  @Test
   void theStackBindsTheConfiguredAddressAndDiscoversBySeedKind() throws Exception {
     MemberlistConfig config = MemberlistConfig.defaults("127.0.0.1", 7946,
         List.of("127.0.0.1:7947", "dns+peers.example:7946"));
@@ -53,6 +79,7 @@ class MemberlistConfigTest {
         .startsWith("TCP", "TCPPING", "DNS_PING", "MERGE3", "FD_SOCK2");
     TCPPING ping = (TCPPING) stack[1];
     assertThat(ping.getInitialHosts()).hasToString("[127.0.0.1:7947]");
+    assertThat(ping.returnEntireCache()).as("answers name every known member").isTrue();
     assertThat(((DNS_PING) stack[2]).dnsQuery()).isEqualTo("peers.example");
     assertThat(((DNS_PING) stack[2]).dnsRecordType()).isEqualTo("A");
     assertThat(((FD_SOCK2) stack[4]).getOffset()).isEqualTo(100);

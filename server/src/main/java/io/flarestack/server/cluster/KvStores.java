@@ -68,7 +68,8 @@ public final class KvStores {
       }
       case RingFlags.STORE_ETCD -> {
         if (etcd == null) {
-          etcd = new EtcdKvStore(EtcdConfig.from(values));
+          etcd = new EtcdKvStore(EtcdConfig.from(values), key -> new RingMerge(), clock,
+              MemberlistConfig.from(values).leftIngestersTimeout());
         }
         yield etcd;
       }

@@ -8,11 +8,12 @@ import java.util.function.UnaryOperator;
  * ({@code inmemory}, {@code memberlist}, {@code etcd}). Values are opaque bytes (the rings store
  * serialized {@code RingDesc}s). Keys are never deleted; a ring writes an empty descriptor instead.
  *
- * <p>A backend shared by several processes ({@code memberlist}, {@code etcd}) stores the ring
- * keys through {@link MergeableCodec} ({@code io.flarestack.common.ring.RingMerge}): the value an
+ * <p>Every ring backend ({@code inmemory}, {@code memberlist}, {@code etcd}) stores the ring keys
+ * through {@link MergeableCodec} ({@code io.flarestack.common.ring.RingMerge}): the value an
  * update returns is merged into the stored one as a local update, so an entry the update removed
  * becomes a tombstone that a stale write cannot undo, and readers never see tombstones. The
- * {@code KvStoreContractTest} suite in common's test-jar checks this from several nodes.
+ * {@code KvStoreContractTest} suite in common's test-jar checks this, from several nodes, for
+ * every backend.
  *
  * <p>Implementations are thread-safe. Arrays passed in and handed out are never shared with the
  * store: callers may modify them freely.

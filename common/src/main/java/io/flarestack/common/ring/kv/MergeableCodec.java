@@ -2,9 +2,10 @@ package io.flarestack.common.ring.kv;
 
 /**
  * How a replicated KV backend merges the values of one key written on different nodes: a
- * state-based CRDT, as dskit's {@code Mergeable}. A gossiping backend ({@code memberlist}) stores
- * every key through one of these; backends that serialise writes ({@code inmemory}, {@code etcd})
- * do not need one.
+ * state-based CRDT, as dskit's {@code Mergeable}. Every ring backend stores every key through one
+ * of these: the gossiping one ({@code memberlist}) to converge, and the ones that serialise writes
+ * ({@code inmemory}, {@code etcd}, merging inside their compare-and-set) so that removals become
+ * tombstones and a stale write cannot undo a newer one there either.
  *
  * <p>{@code merge} with {@code localCas=false} must be idempotent, commutative and associative, so
  * every node converges on the same value whatever order changes arrive in. {@code localCas=true}

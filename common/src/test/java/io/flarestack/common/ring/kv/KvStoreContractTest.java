@@ -37,7 +37,8 @@ import org.junit.jupiter.api.Test;
  * {@code kv} module, from common's test-jar). Values are serialized {@code RingDesc}s, written the
  * way lifecyclers write them (every write of an entry stamps a later {@code updated_at_millis}),
  * so a gossiping backend storing every key through {@link io.flarestack.common.ring.RingMerge}
- * passes, and so does a backend that serialises writes and merges them the same way.
+ * passes, and so does a backend that serialises writes and merges them the same way. It is the one
+ * KV suite: every backend runs all of it, with no backend-specific exceptions.
  *
  * <p>A subclass supplies {@link #cluster(int)}: n stores sharing one logical state (the same
  * in-memory store n times, n gossiping nodes, n clients of one etcd server), and may release them
@@ -140,6 +141,47 @@ public abstract class KvStoreContractTest {
   }
 
   @Test
+  void anUpdateSeesNullOnAnAbsentKeyThenTheValueWrittenBefore() throws Exception {
+    KvStore node = nodes(1).get(0);
+    InstanceDesc a = instance("a", InstanceState.ACTIVE, clock.millis(), 1);
+    InstanceDesc b = instance("b", InstanceState.ACTIVE, clock.millis(), 2);
+    List<byte[]> seen = new ArrayList<>();
+
+    node.cas(key, current -> {
+      seen.add(current);
+      return put(decode(current), a);
+    });
+    node.cas(key, current -> {
+      seen.add(current);
+      return put(decode(current), b);
+    });
+
+    assertThat(seen).hasSize(2);
+    assertThat(seen.get(0)).as("the first update's argument").isNull();
+    assertThat(decode(seen.get(1))).isEqualTo(RingDesc.newBuilder().putInstances("a", a).build());
+    assertThat(decode(node.get(key))).isEqualTo(RingDesc.newBuilder().putInstances("a", a).putInstances("b", b).build());
+  }
+
+  @Test
+  void keysAreIndependent() throws Exception {
+    List<KvStore> nodes = nodes(2);
+    String other = key + "-other";
+    InstanceDesc a = instance("a", InstanceState.ACTIVE, clock.millis(), 1);
+    InstanceDesc b = instance("b", InstanceState.ACTIVE, clock.millis(), 2);
+
+    nodes.get(0).cas(key, current -> put(decode(current), a));
+    nodes.get(0).cas(other, current -> put(decode(current), b));
+
+    for (KvStore node : nodes) {
+      awaitRing(node, "instance a", ring -> ring.containsInstances("a"));
+      Poll.until("instance b under key " + other, DEADLINE, () -> decode(node.get(other)),
+          ring -> ring.containsInstances("b"));
+      assertThat(decode(node.get(key)).getInstancesMap()).containsOnlyKeys("a");
+      assertThat(decode(node.get(other)).getInstancesMap()).containsOnlyKeys("b");
+    }
+  }
+
+  @Test
   void anUpdateReturningNullChangesNothing() throws Exception {
     List<KvStore> nodes = nodes(2);
     nodes.get(0).cas(key, current -> null);
@@ -219,6 +261,70 @@ public abstract class KvStoreContractTest {
     assertThat(states.get(0)).isEqualTo("JOINING");
     assertThat(states).isSortedAccordingTo((x, y) -> Integer.compare(rank(x), rank(y))).endsWith("ACTIVE+b");
     assertThat(delivered).noneMatch(r -> r.containsInstances("c"));
+  }
+
+  @Test
+  void aWatchOfAnAbsentKeyDeliversNullFirstThenTheValueWrittenOnAnotherNode() throws Exception {
+    List<KvStore> nodes = nodes(2);
+    List<java.util.Optional<RingDesc>> delivered = new CopyOnWriteArrayList<>();
+    AutoCloseable watch = nodes.get(1).watch(key,
+        value -> delivered.add(java.util.Optional.ofNullable(value).map(KvStoreContractTest::decode)));
+    try {
+      Poll.until("the first delivery", DEADLINE, () -> !delivered.isEmpty());
+      InstanceDesc a = instance("a", InstanceState.ACTIVE, clock.millis(), 1);
+      nodes.get(0).cas(key, current -> put(decode(current), a));
+      Poll.until("a delivered", DEADLINE, () -> delivered.get(delivered.size() - 1)
+          .map(r -> r.containsInstances("a")).orElse(false));
+    } finally {
+      watch.close();
+      watch.close(); // closing twice is harmless
+    }
+
+    assertThat(delivered.get(0)).as("the value when the watch began").isEmpty();
+  }
+
+  @Test
+  void watchedValuesNeverGoBackwardsUnderConcurrentWriters() throws Exception {
+    List<KvStore> nodes = nodes(2);
+    int threads = 4;
+    int instancesPerThread = 10;
+    List<Set<String>> delivered = new CopyOnWriteArrayList<>();
+    AutoCloseable watch = nodes.get(1).watch(key,
+        value -> delivered.add(Set.copyOf(decode(value).getInstancesMap().keySet())));
+    ExecutorService pool = Executors.newFixedThreadPool(threads);
+    Set<String> expected = new HashSet<>();
+    try {
+      List<Future<?>> futures = new ArrayList<>();
+      for (int t = 0; t < threads; t++) {
+        KvStore node = nodes.get(t % nodes.size());
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < instancesPerThread; i++) {
+          ids.add("t" + t + "-" + i);
+        }
+        expected.addAll(ids);
+        futures.add(pool.submit(() -> {
+          for (String id : ids) {
+            InstanceDesc instance = instance(id, InstanceState.ACTIVE, clock.millis(), id.hashCode());
+            node.cas(key, current -> put(decode(current), instance));
+          }
+          return null;
+        }));
+      }
+      for (Future<?> f : futures) {
+        f.get(DEADLINE.toMillis(), TimeUnit.MILLISECONDS);
+      }
+      Poll.until("the watcher to see all " + expected.size() + " instances", DEADLINE,
+          () -> !delivered.isEmpty() && delivered.get(delivered.size() - 1).equals(expected));
+    } finally {
+      watch.close();
+      pool.shutdownNow();
+    }
+
+    // Nothing is removed, so every delivery holds all the instances of the one before it.
+    for (int i = 1; i < delivered.size(); i++) {
+      assertThat(delivered.get(i)).as("delivery %d after %s", i, delivered.get(i - 1))
+          .containsAll(delivered.get(i - 1));
+    }
   }
 
   @Test
