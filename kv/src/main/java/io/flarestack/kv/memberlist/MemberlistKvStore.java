@@ -127,6 +127,7 @@ public final class MemberlistKvStore extends AbstractService implements KvStore 
   /** Changes waiting for the next gossip flush, merged per key; guarded by itself. */
   private final Map<String, byte[]> pending = new LinkedHashMap<>();
   private final CompletableFuture<Void> firstState = new CompletableFuture<>();
+  private final ConcurrentMap<Address, CompletableFuture<Void>> awaitingState = new ConcurrentHashMap<>();
   private final Object viewLock = new Object();
   private final List<Meter> meters = new ArrayList<>();
   private final Counter casAttempts;
@@ -555,6 +556,9 @@ public final class MemberlistKvStore extends AbstractService implements KvStore 
         log.warn("memberlist KV: sending pending changes failed", e);
       }
     }
+    if (ch != null && ch.isConnected()) {
+      handOver(ch, deadline);
+    }
     if (ex != null) {
       ex.shutdownNow();
     }
@@ -572,6 +576,44 @@ public final class MemberlistKvStore extends AbstractService implements KvStore 
           TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - closing));
     }
     meters.forEach(registry::remove);
+  }
+
+  /**
+   * Makes sure every member has this node's final state before it leaves. The changes multicast
+   * just before can lose the race with the leave itself (the coordinator installs the view
+   * without this node first and drops what arrives from it later, so a stopped instance would
+   * stay ACTIVE in the others' rings until its heartbeat times out). So the whole state goes to
+   * each member directly as a push/pull; a member answers only after merging it, and the answers
+   * are awaited until {@code deadline}.
+   */
+  private void handOver(JChannel ch, long deadlineNanos) {
+    List<CompletableFuture<Void>> answers = new ArrayList<>();
+    for (Address member : members) {
+      if (member.equals(ch.getAddress())) {
+        continue;
+      }
+      CompletableFuture<Void> answered = new CompletableFuture<>();
+      awaitingState.put(member, answered);
+      answers.add(answered);
+      sendState(member, Wire.Type.PUSH_PULL);
+    }
+    if (answers.isEmpty()) {
+      return;
+    }
+    try {
+      CompletableFuture.allOf(answers.toArray(CompletableFuture[]::new))
+          .get(Math.max(1, deadlineNanos - System.nanoTime()), TimeUnit.NANOSECONDS);
+    } catch (TimeoutException e) {
+      long missing = answers.stream().filter(f -> !f.isDone()).count();
+      log.warn("memberlist KV: {} of {} members did not confirm this node's final state within {}", missing,
+          answers.size(), config.leaveTimeout());
+    } catch (ExecutionException e) {
+      log.warn("memberlist KV: handing over the final state failed", e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } finally {
+      awaitingState.clear();
+    }
   }
 
   /**
@@ -698,6 +740,11 @@ public final class MemberlistKvStore extends AbstractService implements KvStore 
     if (decoded.type() == Wire.Type.PUSH_PULL) {
       Address from = msg.getSrc();
       submit(() -> sendState(from, Wire.Type.STATE));
+    } else if (decoded.type() == Wire.Type.STATE) {
+      CompletableFuture<Void> waiting = awaitingState.remove(msg.getSrc());
+      if (waiting != null) {
+        waiting.complete(null); // it merged our state before answering: see handOver
+      }
     }
   }
 
