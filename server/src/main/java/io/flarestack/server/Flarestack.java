@@ -44,6 +44,8 @@ import io.flarestack.distributor.ingest.jfr.JfrIngest;
 import io.flarestack.distributor.otlp.OtlpHttpHandler;
 import io.flarestack.distributor.otlp.OtlpIngest;
 import io.flarestack.distributor.otlp.ProfilesServiceImpl;
+import io.flarestack.distributor.writepath.IngesterRouter;
+import io.flarestack.distributor.writepath.IngesterShardingConfig;
 import io.flarestack.distributor.writepath.RingIngesterWriter;
 import io.flarestack.ingester.Ingester;
 import io.flarestack.ingester.IngesterServiceImpl;
@@ -253,8 +255,10 @@ public final class Flarestack {
           componentLifecycler(ringSettings, ComponentRings.DISTRIBUTOR_KEY, ComponentRings.DISTRIBUTOR_TOKENS,
               ComponentRings.FORGET_AFTER_TIMEOUTS),
           distributorKv, clock, background, new SecureRandom()));
+      IngesterRouter router = new IngesterRouter(ingesterRing, IngesterShardingConfig.from(config.values()), limits,
+          clock, distributorRing::healthyInstanceCount);
       Distributor distributor = new Distributor(config.distributor(), limits,
-          new RingIngesterWriter(ingesterRing, clients, fanout), clock, background, registry,
+          new RingIngesterWriter(router, clients, fanout), clock, background, registry,
           distributorRing::healthyInstanceCount);
       IngestGuards guards = new IngestGuards(config.distributor());
       guards.registerWith(server.requestGuards());

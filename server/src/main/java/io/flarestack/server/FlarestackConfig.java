@@ -9,6 +9,7 @@ import io.flarestack.common.limits.Limits;
 import io.flarestack.compactor.CompactorConfig;
 import io.flarestack.distributor.DistributorConfig;
 import io.flarestack.distributor.ingest.jfr.JfrConfig;
+import io.flarestack.distributor.writepath.IngesterShardingConfig;
 import io.flarestack.ingester.IngesterConfig;
 import io.flarestack.objstore.BucketConfig;
 import io.flarestack.querier.QuerierConfig;
@@ -59,6 +60,7 @@ public record FlarestackConfig(
     all.addAll(MemberlistConfig.options());
     all.addAll(EtcdConfig.options());
     all.addAll(DistributorConfig.options());
+    all.addAll(IngesterShardingConfig.options());
     all.addAll(JfrConfig.options());
     all.addAll(IngesterConfig.options());
     all.addAll(QuerierConfig.options());
@@ -117,6 +119,7 @@ public record FlarestackConfig(
         problems.add(store.describe() + ": etcd needs " + EtcdConfig.ENDPOINTS.describe());
       }
     }
+    problems.addAll(IngesterShardingConfig.validate(values));
     problems.addAll(CompactorConfig.validate(values));
     problems.addAll(IngesterConfig.validate(values));
     problems.addAll(QuerierConfig.validate(values));

@@ -85,6 +85,19 @@ class MainTest {
   }
 
   @Test
+  void badIngesterShardingValuesAreRejectedNamingTheFlag() {
+    assertThatThrownBy(() -> FlarestackConfig.load(List.of("-distributor.ingester-sharding=tenant",
+        "-distributor.service-shard-target-rate-mb=-1", "-distributor.service-shard-tracked-services=0",
+        "-distributor.ingestion-tenant-shard-size=-2"), Map.of()))
+        .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.problems()).hasSize(4)
+            .anySatisfy(p -> assertThat(p).contains("-distributor.ingester-sharding").contains("\"tenant\"")
+                .contains("use service or series"))
+            .anySatisfy(p -> assertThat(p).contains("-distributor.service-shard-target-rate-mb").contains("-1"))
+            .anySatisfy(p -> assertThat(p).contains("-distributor.service-shard-tracked-services").contains("got 0"))
+            .anySatisfy(p -> assertThat(p).contains("-distributor.ingestion-tenant-shard-size").contains("got -2")));
+  }
+
+  @Test
   void informationalFlags() {
     assertThat(run("-help")).isZero();
     assertThat(out.toString(StandardCharsets.UTF_8))

@@ -27,7 +27,8 @@ public record Limits(
     Duration maxQueryLookback,
     Duration maxQueryLength,
     int maxFlameGraphNodesDefault,
-    int maxFlameGraphNodesMax) {
+    int maxFlameGraphNodesMax,
+    int ingestionTenantShardSize) {
 
   public static final Option<Double> INGESTION_RATE_MB = Option.doubleValue("limits.ingestion_rate_mb",
       "distributor.ingestion-rate-limit-mb", 4, "Per-tenant ingestion rate limit in MB/s of decompressed profiles.");
@@ -66,12 +67,30 @@ public record Limits(
   public static final Option<Integer> MAX_FLAMEGRAPH_NODES_MAX = Option.integer("limits.max_flamegraph_nodes_max",
       "querier.max-flamegraph-nodes-max", 1048576, "Largest flame graph node budget a query may ask for.");
 
+  public static final Option<Integer> INGESTION_TENANT_SHARD_SIZE = Option.integer("limits.ingestion_tenant_shard_size",
+      "distributor.ingestion-tenant-shard-size", 0,
+      "How many ingesters a tenant's series are spread over (shuffle sharding); 0 = every ingester. With"
+          + " -distributor.ingester-sharding=service each service's shard is chosen within the tenant's. Values below"
+          + " the replication factor count as the replication factor.");
+
+  /** The limits without a tenant shard size (0: every ingester), for callers that predate it. */
+  public Limits(double ingestionRateMb, double ingestionBurstSizeMb, long ingestionBodyLimitBytes,
+      int maxLabelNameLength, int maxLabelValueLength, int maxLabelNamesPerSeries, long maxProfileSizeBytes,
+      int maxProfileStacktraceSamples, int maxProfileStacktraceSampleLabels, int maxProfileStacktraceDepth,
+      int maxProfileSymbolValueLength, Duration rejectOlderThan, Duration rejectNewerThan, Duration maxQueryLookback,
+      Duration maxQueryLength, int maxFlameGraphNodesDefault, int maxFlameGraphNodesMax) {
+    this(ingestionRateMb, ingestionBurstSizeMb, ingestionBodyLimitBytes, maxLabelNameLength, maxLabelValueLength,
+        maxLabelNamesPerSeries, maxProfileSizeBytes, maxProfileStacktraceSamples, maxProfileStacktraceSampleLabels,
+        maxProfileStacktraceDepth, maxProfileSymbolValueLength, rejectOlderThan, rejectNewerThan, maxQueryLookback,
+        maxQueryLength, maxFlameGraphNodesDefault, maxFlameGraphNodesMax, 0);
+  }
+
   public static List<Option<?>> options() {
     return List.of(INGESTION_RATE_MB, INGESTION_BURST_SIZE_MB, INGESTION_BODY_LIMIT, MAX_LABEL_NAME_LENGTH,
         MAX_LABEL_VALUE_LENGTH, MAX_LABEL_NAMES_PER_SERIES, MAX_PROFILE_SIZE_BYTES, MAX_PROFILE_STACKTRACE_SAMPLES,
         MAX_PROFILE_STACKTRACE_SAMPLE_LABELS, MAX_PROFILE_STACKTRACE_DEPTH, MAX_PROFILE_SYMBOL_VALUE_LENGTH,
         REJECT_OLDER_THAN, REJECT_NEWER_THAN, MAX_QUERY_LOOKBACK, MAX_QUERY_LENGTH, MAX_FLAMEGRAPH_NODES_DEFAULT,
-        MAX_FLAMEGRAPH_NODES_MAX);
+        MAX_FLAMEGRAPH_NODES_MAX, INGESTION_TENANT_SHARD_SIZE);
   }
 
   public static Limits from(ConfigValues v) {
@@ -80,12 +99,12 @@ public record Limits(
         v.get(MAX_PROFILE_SIZE_BYTES), v.get(MAX_PROFILE_STACKTRACE_SAMPLES), v.get(MAX_PROFILE_STACKTRACE_SAMPLE_LABELS),
         v.get(MAX_PROFILE_STACKTRACE_DEPTH), v.get(MAX_PROFILE_SYMBOL_VALUE_LENGTH), v.get(REJECT_OLDER_THAN),
         v.get(REJECT_NEWER_THAN), v.get(MAX_QUERY_LOOKBACK), v.get(MAX_QUERY_LENGTH), v.get(MAX_FLAMEGRAPH_NODES_DEFAULT),
-        v.get(MAX_FLAMEGRAPH_NODES_MAX));
+        v.get(MAX_FLAMEGRAPH_NODES_MAX), v.get(INGESTION_TENANT_SHARD_SIZE));
   }
 
   /** Pyroscope's defaults. */
   public static Limits defaults() {
     return new Limits(4, 2, 256L << 20, 1024, 2048, 30, 4L << 20, 16000, 100, 1000, 65535, Duration.ofHours(1),
-        Duration.ofMinutes(10), Duration.ofDays(7), Duration.ofDays(1), 8192, 1048576);
+        Duration.ofMinutes(10), Duration.ofDays(7), Duration.ofDays(1), 8192, 1048576, 0);
   }
 }

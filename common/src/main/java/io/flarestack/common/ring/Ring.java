@@ -3,7 +3,6 @@ package io.flarestack.common.ring;
 import static java.util.Objects.requireNonNull;
 
 import io.flarestack.api.ring.v1.InstanceDesc;
-import io.flarestack.api.ring.v1.InstanceState;
 import io.flarestack.api.ring.v1.RingDesc;
 import io.flarestack.common.errors.ErrorCode;
 import io.flarestack.common.errors.FlarestackException;
@@ -14,7 +13,6 @@ import java.io.UncheckedIOException;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
@@ -133,61 +131,34 @@ public final class Ring extends AbstractService {
    */
   public ReplicationSet get(int token, Operation op) {
     requireNonNull(op, "op is null");
-    RingSnapshot ring = snapshot;
-    List<InstanceDesc> all = ring.instances();
+    return whole(snapshot).get(token, op);
+  }
+
+  /**
+   * The shuffle shard of {@code size} instances for one identity (a tenant, a tenant's service),
+   * chosen from the current ring as {@link ShuffleShard#shuffleShard} describes; {@code size <= 0}
+   * or at least the ring's instance count gives the whole ring. The shard is a view of one ring
+   * snapshot: lookups in it are consistent with each other even while the ring changes.
+   *
+   * @param seed the identity's hash, e.g. {@link RingHash#tokenFor(String)}
+   * @param op the operation whose healthy instances count toward {@code size}
+   * @throws FlarestackException {@link ErrorCode#UNAVAILABLE} when the ring is empty
+   */
+  public ShuffleShard shuffleShard(int seed, int size, Operation op) {
+    requireNonNull(op, "op is null");
+    return whole(snapshot).shuffleShard(seed, size, op);
+  }
+
+  /** The whole current ring as a shard, e.g. to nest a service's shard in a tenant's. */
+  public ShuffleShard wholeRing() {
+    return whole(snapshot);
+  }
+
+  private ShuffleShard whole(RingSnapshot ring) {
     if (ring.tokenCount() == 0) {
       throw emptyRing();
     }
-    int wanted = config.replicationFactor();
-    boolean zoneAware = config.zoneAwarenessEnabled();
-    List<InstanceDesc> owners = new ArrayList<>(wanted);
-    List<String> zonesTaken = new ArrayList<>(); // zone-aware: the zones of the owners that did not extend the set
-    int zoneCount = ring.zones().size();
-    int[] seen = new int[Math.min(all.size(), 8)];
-    int position = ring.firstTokenAfter(token);
-    for (int step = 0; step < ring.tokenCount() && owners.size() < Math.min(wanted, all.size())
-        && zonesTaken.size() < zoneCount; step++) {
-      int index = ring.ownerAt(position);
-      position = position + 1 == ring.tokenCount() ? 0 : position + 1;
-      if (contains(seen, owners.size(), index)) {
-        continue;
-      }
-      InstanceDesc owner = all.get(index);
-      String zone = owner.getZone();
-      // An instance without a zone is not held to the one-per-zone rule, as in dskit.
-      if (zoneAware && !zone.isEmpty() && zonesTaken.contains(zone)) {
-        continue;
-      }
-      if (owners.size() == seen.length) {
-        seen = Arrays.copyOf(seen, seen.length * 2);
-      }
-      seen[owners.size()] = index;
-      owners.add(owner);
-      if (op.extendsReplicaSet(owner.getState())) {
-        wanted++; // the next instance of the same zone may stand in for it
-      } else if (zoneAware && !zone.isEmpty()) {
-        zonesTaken.add(zone);
-      }
-    }
-    int minSuccess = Math.max(config.replicationFactor(), owners.size()) / 2 + 1;
-    Instant now = clock.instant();
-    List<InstanceDesc> healthy = new ArrayList<>(owners.size());
-    List<String> unhealthy = new ArrayList<>();
-    for (InstanceDesc owner : owners) {
-      if (RingSnapshot.isHealthy(owner, op, config.heartbeatTimeout(), now)) {
-        healthy.add(owner);
-      } else {
-        unhealthy.add(describe(owner, now));
-      }
-    }
-    if (healthy.size() < minSuccess) {
-      throw new FlarestackException(ErrorCode.UNAVAILABLE, "too many unhealthy instances in the ring " + config.name()
-          + ": at least " + minSuccess + " live replicas required" + (zoneAware ? " across different zones" : "")
-          + " for " + op + ", could only find " + healthy.size()
-          + (unhealthy.isEmpty() ? "" : " (unhealthy: " + String.join(", ", unhealthy) + ")")
-          + (zoneAware ? zoneShortfall(ring) : ""));
-    }
-    return new ReplicationSet(healthy, healthy.size() - minSuccess);
+    return ShuffleShard.whole(config, clock, ring);
   }
 
   /**
@@ -298,35 +269,8 @@ public final class Ring extends AbstractService {
     return healthy;
   }
 
-  /** Why a zone-aware set may fall short: the ring spans fewer zones than the replication factor. */
-  private String zoneShortfall(RingSnapshot ring) {
-    List<String> zones = ring.zones();
-    if (zones.size() >= config.replicationFactor()) {
-      return "";
-    }
-    return "; zone awareness is on and the ring spans " + zones.size() + " zone(s) " + zones + ", fewer than the"
-        + " replication factor " + config.replicationFactor() + ": run instances in at least "
-        + config.replicationFactor() + " zones";
-  }
-
-  private static boolean contains(int[] values, int count, int value) {
-    for (int i = 0; i < count; i++) {
-      if (values[i] == value) {
-        return true;
-      }
-    }
-    return false;
-  }
-
   private FlarestackException emptyRing() {
     return new FlarestackException(ErrorCode.UNAVAILABLE, "ring " + config.name() + " is empty: no instance has registered"
         + " under KV key " + '"' + config.key() + '"');
-  }
-
-  private String describe(InstanceDesc instance, Instant now) {
-    if (instance.getState() != InstanceState.ACTIVE) {
-      return instance.getId() + " is " + instance.getState();
-    }
-    return instance.getId() + " last heartbeat " + (now.getEpochSecond() - instance.getTimestamp()) + "s ago";
   }
 }

@@ -32,6 +32,11 @@ public final class RingHash {
     return h;
   }
 
+  /** The token of a tenant alone, e.g. the seed of its shuffle shard: the tenant's bytes. */
+  public static int tokenFor(String tenant) {
+    return addString(OFFSET_BASIS, tenant);
+  }
+
   /** The token of any other key of a tenant (e.g. a service name): tenant, 0xff, key. */
   public static int tokenFor(String tenant, String key) {
     return addString(addByte(addString(OFFSET_BASIS, tenant), PART_SEPARATOR), key);
