@@ -133,6 +133,7 @@ public final class Ring extends AbstractService {
       throw emptyRing();
     }
     int wanted = config.replicationFactor();
+    int skipped = 0; // owners in a state that cannot serve op, each of which extended the set by one
     List<InstanceDesc> owners = new ArrayList<>(wanted);
     int[] seen = new int[Math.min(all.size(), 8)];
     int position = ring.firstTokenAfter(token);
@@ -150,9 +151,14 @@ public final class Ring extends AbstractService {
       owners.add(owner);
       if (op.extendsReplicaSet(owner.getState())) {
         wanted++;
+        skipped++;
       }
     }
-    int minSuccess = Math.max(config.replicationFactor(), owners.size()) / 2 + 1;
+    // The quorum is taken over the owners that can serve op: an instance passed over for its
+    // state (a LEAVING ingester, for a write) is replaced by the next one, not counted against
+    // the quorum. dskit counts it (max(RF, walked)/2+1), which with replication factor 1 makes
+    // every write to a leaving ingester's tokens fail (2 of 2 needed, 1 can answer).
+    int minSuccess = Math.max(config.replicationFactor(), owners.size() - skipped) / 2 + 1;
     Instant now = clock.instant();
     List<InstanceDesc> healthy = new ArrayList<>(owners.size());
     List<String> unhealthy = new ArrayList<>();
