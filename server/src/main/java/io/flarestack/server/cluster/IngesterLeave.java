@@ -141,12 +141,17 @@ public final class IngesterLeave extends AbstractService {
     long started = System.nanoTime();
     long deadline = started + storeGateways.timeout().toNanos();
     List<String> missing = missing(byTenant);
-    while (!missing.isEmpty() && System.nanoTime() < deadline) {
+    while (missing != null && !missing.isEmpty() && System.nanoTime() < deadline) {
       LockSupport.parkNanos(POLL.toNanos());
       missing = missing(byTenant);
     }
     long waited = (System.nanoTime() - started) / 1_000_000;
-    if (missing.isEmpty()) {
+    if (missing == null) {
+      // No store-gateway runs: queriers read the ingesters only, and there is nobody to hand over to.
+      log.warn("leaving: phase hand-over skipped {} ms after LEAVING: no store-gateway is in the ring; this"
+          + " ingester's blocks are in object storage, but no query reads them until a store-gateway runs",
+          sinceLeaving());
+    } else if (missing.isEmpty()) {
       log.info("leaving: phase hand-over done {} ms after LEAVING: the store-gateways serve all {} blocks (waited {}"
           + " ms)", sinceLeaving(), byTenant.values().stream().mapToInt(Set::size).sum(), waited);
     } else {
@@ -156,7 +161,10 @@ public final class IngesterLeave extends AbstractService {
     }
   }
 
-  /** What each healthy store-gateway does not serve yet; empty when all serve everything. */
+  /**
+   * What each healthy store-gateway does not serve yet: empty when all serve everything, null
+   * when the ring has no healthy store-gateway.
+   */
   private List<String> missing(Map<String, Set<String>> byTenant) {
     if (byTenant.isEmpty()) {
       return List.of();
@@ -169,10 +177,7 @@ public final class IngesterLeave extends AbstractService {
       return List.of("store-gateway ring: " + e.getMessage());
     }
     if (gateways.isEmpty()) {
-      // No store-gateway runs: queriers read the ingesters only, and there is nobody to hand over to.
-      log.warn("leaving: no store-gateway is in the ring; this ingester's blocks are in object storage, but no"
-          + " query reads them until a store-gateway runs");
-      return List.of();
+      return null;
     }
     List<String> out = new ArrayList<>();
     for (InstanceDesc g : gateways) {
