@@ -53,7 +53,7 @@ class IngesterLeaveIT {
   void aStoppingIngesterHandsItsHeadToTheBucketWhileQueriesStayExactAndPushesGoElsewhere() throws Exception {
     try (LocalCluster cluster = new LocalCluster(dir, List.of("-distributor.ingestion-rate-limit-mb=1000",
         "-distributor.ingestion-burst-size-mb=1000", "-blocks-storage.bucket-store.sync-interval=1s",
-        "-ingester.leave-grace-period=3s", "-ingester.leave-store-gateway-timeout=30s"))) {
+        "-ingester.leave-grace-period=4s", "-ingester.leave-store-gateway-timeout=30s"))) {
       cluster.start("ingester-1", "ingester");
       cluster.start("ingester-2", "ingester");
       cluster.start("store-gateway-1", "store-gateway");
