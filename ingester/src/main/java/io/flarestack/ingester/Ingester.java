@@ -214,9 +214,9 @@ public final class Ingester extends AbstractService {
           + " attempts; they stay on local disk and in the write-ahead log");
     }
     List<LocalStore.BlockInfo> blocks = store.blocks();
-    log.info("leaving: took no more pushes after {} ms; flushed {} late blocks in {} ms; all {} local blocks are in"
+    log.info("leaving: took no more pushes after {} ms; flushed {} late blocks in {} ms; {} local blocks, {} in"
         + " object storage", (second - began) / 1_000_000, last.cut(), (System.nanoTime() - second) / 1_000_000,
-        blocks.size());
+        blocks.size(), blocks.stream().filter(LocalStore.BlockInfo::uploaded).count());
     return blocks;
   }
 
