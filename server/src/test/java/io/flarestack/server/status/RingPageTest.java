@@ -92,6 +92,7 @@ class RingPageTest {
           }
         });
     c.start();
+    lifecyclers.add(c);
     cStopped = CompletableFuture.runAsync(c::stop);
     Poll.until("ingester-c LEAVING", Duration.ofSeconds(10), () -> {
       InstanceDesc entry = RingDesc.parseFrom(kv.get(KEY)).getInstancesMap().get("ingester-c");
