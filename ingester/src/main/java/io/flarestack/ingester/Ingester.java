@@ -28,6 +28,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -56,6 +57,9 @@ public final class Ingester extends AbstractService {
   // take it for writing, so neither sees a push half done.
   private final ReentrantReadWriteLock pushLock = new ReentrantReadWriteLock();
   private final Counter replayFailures;
+  // Set under the push lock's write side, read under its read side: once it is set, no push
+  // commits any more, so a cut taken afterwards holds every push this ingester acknowledged.
+  private volatile boolean leaving;
   private DataDirLock dirLock;
   private Wal wal;
   private LocalStore store;
@@ -108,6 +112,10 @@ public final class Ingester extends AbstractService {
     }
     pushLock.readLock().lock();
     try {
+      if (leaving) {
+        throw new FlarestackException(ErrorCode.UNAVAILABLE, "ingester is leaving the ring and takes no more pushes"
+            + " (its head is being flushed to object storage); distributors route them to the next ACTIVE ingester");
+      }
       PreparedPush prepared = head.prepare(tenant, request, Head.WindowFilter.ALL);
       if (prepared.profileCount() == 0) {
         return;
@@ -151,6 +159,79 @@ public final class Ingester extends AbstractService {
   public void flushNow() {
     requireRunning();
     store.tick();
+  }
+
+  /**
+   * Moves everything this ingester holds into object storage before it leaves the ring; called
+   * while it is LEAVING (the lifecycler's before-leaving hook), while it still answers queries.
+   * Stops the periodic flusher, then:
+   *
+   * <ol>
+   *   <li>cuts every head window into a block and uploads every local block, still accepting
+   *       pushes (distributors whose view of the ring lags may still send some);
+   *   <li>runs {@code whileAcceptingPushes} (the caller waits there until distributors have seen
+   *       the LEAVING state), then takes no more pushes ({@code UNAVAILABLE}), and cuts and
+   *       uploads what arrived meanwhile.
+   * </ol>
+   *
+   * Uploaded local blocks are kept (not retired) and served until the ingester stops, so the
+   * store-gateways can be given time to find them. A failed upload is retried with a growing pause
+   * up to {@code uploadAttempts} passes. Call from one thread, once.
+   *
+   * @return the blocks this ingester serves, every one of them uploaded
+   * @throws IOException when some block is still not uploaded after every attempt (its data stays
+   *     in the local block and the write-ahead log)
+   * @throws IllegalStateException when the ingester is not running
+   */
+  public List<LocalStore.BlockInfo> flushForLeaving(Runnable whileAcceptingPushes, int uploadAttempts)
+      throws IOException {
+    requireRunning();
+    long began = System.nanoTime();
+    stopFlushLoop();
+    LocalStore.FlushStats first = store.flushAll(false);
+    log.info("leaving: flushed the head into {} blocks and uploaded {} in {} ms; still accepting pushes", first.cut(),
+        first.uploaded(), (System.nanoTime() - began) / 1_000_000);
+    whileAcceptingPushes.run();
+    pushLock.writeLock().lock();
+    try {
+      leaving = true;
+    } finally {
+      pushLock.writeLock().unlock();
+    }
+    long second = System.nanoTime();
+    LocalStore.FlushStats last = store.flushAll(false);
+    for (int attempt = 1; store.pendingUploads() > 0 && attempt < uploadAttempts; attempt++) {
+      log.warn("leaving: {} blocks not uploaded yet; retrying in {} s", store.pendingUploads(), attempt);
+      LockSupport.parkNanos(TimeUnit.SECONDS.toNanos(attempt));
+      store.flushAll(false);
+    }
+    int pending = store.pendingUploads();
+    if (bucket == null) {
+      log.warn("leaving: no object storage is configured, so {} blocks stay on this ingester's local disk",
+          pending);
+    } else if (pending > 0) {
+      throw new IOException(pending + " local blocks could not be uploaded to object storage after " + uploadAttempts
+          + " attempts; they stay on local disk and in the write-ahead log");
+    }
+    List<LocalStore.BlockInfo> blocks = store.blocks();
+    log.info("leaving: took no more pushes after {} ms; flushed {} late blocks in {} ms; {} local blocks, {} in"
+        + " object storage", (second - began) / 1_000_000, last.cut(), (System.nanoTime() - second) / 1_000_000,
+        blocks.size(), blocks.stream().filter(LocalStore.BlockInfo::uploaded).count());
+    return blocks;
+  }
+
+  private void stopFlushLoop() {
+    if (flushLoop != null) {
+      flushLoop.stop();
+    }
+    if (flushThread != null) {
+      flushThread.shutdown();
+      try {
+        flushThread.awaitTermination(60, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
   }
 
   private void requireRunning() {
@@ -202,19 +283,9 @@ public final class Ingester extends AbstractService {
   @Override
   protected void doStop() throws IOException {
     try {
-      if (flushLoop != null) {
-        flushLoop.stop();
-      }
-      if (flushThread != null) {
-        flushThread.shutdown();
-        try {
-          flushThread.awaitTermination(60, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-        }
-      }
+      stopFlushLoop();
       if (store != null && wal != null) {
-        store.flushAll();
+        store.flushAll(true);
       }
       if (wal != null) {
         wal.close();

@@ -25,6 +25,7 @@ import io.flarestack.kv.memberlist.MemberlistConfig;
 import io.flarestack.kv.memberlist.MemberlistKvStore;
 import io.flarestack.server.cluster.ComponentRings;
 import io.flarestack.server.cluster.Deferred;
+import io.flarestack.server.cluster.IngesterLeave;
 import io.flarestack.server.cluster.InstanceAddress;
 import io.flarestack.server.cluster.KvStores;
 import io.flarestack.server.cluster.OptionalRing;
@@ -206,15 +207,32 @@ public final class Flarestack {
       return storage;
     }));
 
-    graph.register(new Module(Targets.INGESTER, List.of(Targets.SERVER, Targets.KV, Targets.STORAGE), true, () -> {
+    // The store-gateway ring is read by a stopping ingester, which hands its blocks over to the
+    // store-gateways before it leaves.
+    graph.register(new Module(Targets.INGESTER, List.of(Targets.SERVER, Targets.KV, Targets.STORAGE,
+        STORE_GATEWAY_RING), true, () -> {
       Ingester ingester = new Ingester(config.ingester(), storage.bucket(), clock, registry);
       server.addService(new IngesterServiceImpl(ingester));
-      // Joins the ring only after the ingester runs, and leaves before it stops.
-      // Built at start, when the gRPC port it advertises is bound.
+      IngesterRingConfig ring = config.ingesterRing();
+      List<Service> parts = new ArrayList<>();
+      IngesterLeave.StoreGateways handOver = null;
+      if (!kvs.effective(ring.store()).equals(RingFlags.STORE_INMEMORY)) {
+        ClientPool<StoreGatewayServiceBlockingStub> gatewayClients = new ClientPool<>("store-gateway-client",
+            StoreGatewayServiceGrpc::newBlockingStub, config.server().grpcMaxRecvMsgSize(), registry,
+            "pyroscope_ingester_storegateway_clients",
+            "The current number of store-gateway clients in the ingester's pool.");
+        parts.add(gatewayClients);
+        handOver = new IngesterLeave.StoreGateways(storeGatewayRing, gatewayClients, ring.leaveStoreGatewayTimeout());
+      }
+      IngesterLeave leave = new IngesterLeave(ingester, handOver, ring.leaveGracePeriod(), registry);
+      // Joins the ring only after the ingester runs; on stop it turns LEAVING, flushes and hands
+      // its blocks over (IngesterLeave), leaves, answers queries a while more, and only then the
+      // ingester stops. Built at start, when the gRPC port it advertises is bound.
       Deferred<Lifecycler> lifecycler = new Deferred<>("ingester-lifecycler", () -> new Lifecycler(
-          config.ingesterRing().lifecyclerConfig(hostName(), ingesterAddress()), kv, clock, background,
-          new SecureRandom()));
-      return new CompositeService(Targets.INGESTER, List.of(ingester, lifecycler));
+          ring.lifecyclerConfig(hostName(), ingesterAddress()), kv, clock, background, new SecureRandom(),
+          leave::beforeLeaving));
+      parts.addAll(List.of(ingester, leave, lifecycler));
+      return new CompositeService(Targets.INGESTER, parts);
     }));
 
     graph.register(new Module(Targets.STORE_GATEWAY, List.of(Targets.SERVER, Targets.KV, Targets.STORAGE,

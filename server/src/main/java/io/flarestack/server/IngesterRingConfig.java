@@ -19,7 +19,7 @@ import java.util.List;
 public record IngesterRingConfig(
     String store, int replicationFactor, Duration heartbeatPeriod, Duration heartbeatTimeout, int numTokens,
     String instanceId, String instanceAddr, String zone, String tokensFile, boolean unregisterOnShutdown,
-    boolean zoneAwarenessEnabled) {
+    boolean zoneAwarenessEnabled, Duration leaveGracePeriod, Duration leaveStoreGatewayTimeout) {
   public static final Option<String> STORE = RingFlags.storeOption("ingester.lifecycler.ring.kvstore.store",
       "ring.store");
   public static final Option<Integer> REPLICATION_FACTOR = Option.integer("ingester.lifecycler.ring.replication_factor",
@@ -43,6 +43,17 @@ public record IngesterRingConfig(
   public static final Option<Boolean> UNREGISTER_ON_SHUTDOWN = Option.bool("ingester.lifecycler.unregister_on_shutdown",
       "ingester.unregister-on-shutdown", true, "Unregister from the ring upon clean shutdown. It can be useful to"
           + " disable for rolling restarts with consistent naming.");
+  public static final Option<Duration> LEAVE_GRACE_PERIOD = Option.duration("ingester.lifecycler.leave_grace_period",
+      "ingester.leave-grace-period", Duration.ofSeconds(5), "Flarestack only. How far another process's view of the"
+          + " ring may lag behind (memberlist gossip) plus a query's time from its plan to reading the ingesters. A"
+          + " stopping ingester takes pushes for this long after turning LEAVING, stays in the ring this long after"
+          + " the store-gateways serve its blocks, and answers queries this long after leaving the ring. Not used"
+          + " with the in-memory ring.");
+  public static final Option<Duration> LEAVE_STORE_GATEWAY_TIMEOUT = Option.duration(
+      "ingester.lifecycler.leave_store_gateway_timeout", "ingester.leave-store-gateway-timeout", Duration.ofMinutes(20),
+      "Flarestack only. How long a stopping ingester waits, after uploading its blocks, for every store-gateway to"
+          + " serve them before it leaves the ring anyway; keep it above -blocks-storage.bucket-store.sync-interval."
+          + " Not used with the in-memory ring.");
   public static final Option<String> ZONE = Option.string("ingester.lifecycler.availability_zone",
       "ingester.availability-zone", "", "The availability zone where this instance is running. Required when"
           + " -distributor.zone-awareness-enabled is true.");
@@ -54,13 +65,15 @@ public record IngesterRingConfig(
 
   public static List<Option<?>> options() {
     return List.of(STORE, REPLICATION_FACTOR, HEARTBEAT_TIMEOUT, HEARTBEAT_PERIOD, NUM_TOKENS, INSTANCE_ID,
-        INSTANCE_ADDR, ZONE, ZONE_AWARENESS_ENABLED, TOKENS_FILE, UNREGISTER_ON_SHUTDOWN);
+        INSTANCE_ADDR, ZONE, ZONE_AWARENESS_ENABLED, TOKENS_FILE, UNREGISTER_ON_SHUTDOWN, LEAVE_GRACE_PERIOD,
+        LEAVE_STORE_GATEWAY_TIMEOUT);
   }
 
   public static IngesterRingConfig from(ConfigValues v) {
     return new IngesterRingConfig(v.get(STORE), v.get(REPLICATION_FACTOR), v.get(HEARTBEAT_PERIOD), v.get(HEARTBEAT_TIMEOUT),
         v.get(NUM_TOKENS), v.get(INSTANCE_ID), v.get(INSTANCE_ADDR), v.get(ZONE), v.get(TOKENS_FILE),
-        v.get(UNREGISTER_ON_SHUTDOWN), v.get(ZONE_AWARENESS_ENABLED));
+        v.get(UNREGISTER_ON_SHUTDOWN), v.get(ZONE_AWARENESS_ENABLED), v.get(LEAVE_GRACE_PERIOD),
+        v.get(LEAVE_STORE_GATEWAY_TIMEOUT));
   }
 
   /** Pyroscope's ingester ring: KV key {@code ring}, name {@code ingester}. */
@@ -103,6 +116,12 @@ public record IngesterRingConfig(
     }
     if (heartbeatPeriod.isNegative() || heartbeatPeriod.isZero()) {
       problems.add(HEARTBEAT_PERIOD.describe() + ": must be positive");
+    }
+    if (leaveGracePeriod.isNegative()) {
+      problems.add(LEAVE_GRACE_PERIOD.describe() + ": must not be negative, got " + leaveGracePeriod);
+    }
+    if (leaveStoreGatewayTimeout.isNegative()) {
+      problems.add(LEAVE_STORE_GATEWAY_TIMEOUT.describe() + ": must not be negative, got " + leaveStoreGatewayTimeout);
     }
     return problems;
   }

@@ -41,8 +41,10 @@ import org.slf4j.LoggerFactory;
  *       same write, every other instance whose heartbeat is older than the period. A failed
  *       heartbeat is logged and retried on the next tick.
  *   <li>Stop: turns LEAVING, runs the before-leaving hook (heartbeats go on meanwhile), then
- *       removes itself unless {@code unregisterOnShutdown} is false. When the hook fails, the entry
- *       stays LEAVING, so that a restart takes the tokens back, and the stop fails.
+ *       removes itself, or, when {@code unregisterOnShutdown} is false, keeps its LEAVING entry
+ *       and tokens with the heartbeat cleared (readers stop asking a process that is gone). When
+ *       the hook fails, the entry stays LEAVING, so that a restart takes the tokens back, and the
+ *       stop fails.
  * </ul>
  *
  * Every write stamps {@code updated_at_millis} with {@code max(now, previous + 1)}, so two writes
@@ -186,10 +188,36 @@ public final class Lifecycler extends AbstractService {
           return RingCodec.encode(ring.toBuilder().removeInstances(config.instanceId()).build());
         });
         instanceState = InstanceState.LEFT;
+      } else {
+        keepLeaving();
       }
     }
     log.info("instance {} left ring {} ({})", config.instanceId(), config.ringKey(),
         config.unregisterOnShutdown() ? "unregistered" : "kept LEAVING");
+  }
+
+  /**
+   * Keeps this instance's entry LEAVING, with its tokens, for a restart to take back, but with
+   * its heartbeat cleared: the process is about to exit, so readers should stop asking it now
+   * rather than once the heartbeat timeout has passed (a query sent meanwhile would fail).
+   * Caller holds the lock. A failed write is logged: the heartbeat then times out as usual.
+   */
+  private void keepLeaving() {
+    try {
+      kv.cas(config.ringKey(), current -> {
+        RingDesc ring = RingCodec.decode(current);
+        InstanceDesc seen = ring.getInstancesMap().get(config.instanceId());
+        if (seen == null) {
+          return null;
+        }
+        long stamp = Math.max(clock.millis(), Math.max(lastWrittenMillis, RingMerge.updatedAtMillis(seen)) + 1);
+        return RingCodec.encode(ring.toBuilder().putInstances(config.instanceId(),
+            seen.toBuilder().setState(InstanceState.LEAVING).setTimestamp(0).setUpdatedAtMillis(stamp).build()).build());
+      });
+    } catch (RuntimeException e) {
+      log.warn("instance {} could not clear its heartbeat in ring {}; readers skip it once it times out",
+          config.instanceId(), config.ringKey(), e);
+    }
   }
 
   /**

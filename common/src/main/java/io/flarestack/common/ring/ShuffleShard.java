@@ -126,6 +126,7 @@ public final class ShuffleShard {
     boolean zoneAware = config.zoneAwarenessEnabled();
     List<InstanceDesc> owners = new ArrayList<>(wanted);
     List<String> zonesTaken = new ArrayList<>(); // zone-aware: the zones of the owners that did not extend the set
+    int skipped = 0; // owners in a state that cannot serve op, each of which extended the set by one
     int zoneCount = ring.zones().size();
     int[] seen = new int[Math.min(memberCount, 8)];
     int position = ring.firstTokenAfter(token);
@@ -149,11 +150,16 @@ public final class ShuffleShard {
       owners.add(owner);
       if (op.extendsReplicaSet(owner.getState())) {
         wanted++; // the next instance of the same zone may stand in for it
+        skipped++;
       } else if (zoneAware && !zone.isEmpty()) {
         zonesTaken.add(zone);
       }
     }
-    int minSuccess = Math.max(config.replicationFactor(), owners.size()) / 2 + 1;
+    // The quorum is taken over the owners that can serve op: an instance passed over for its
+    // state (a LEAVING ingester, for a write) is replaced by the next one, not counted against
+    // the quorum. dskit counts it (max(RF, walked)/2+1), which with replication factor 1 makes
+    // every write to a leaving ingester's tokens fail (2 of 2 needed, 1 can answer).
+    int minSuccess = Math.max(config.replicationFactor(), owners.size() - skipped) / 2 + 1;
     Instant now = clock.instant();
     List<InstanceDesc> healthy = new ArrayList<>(owners.size());
     List<String> unhealthy = new ArrayList<>();

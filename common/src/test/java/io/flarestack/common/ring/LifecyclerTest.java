@@ -156,7 +156,11 @@ class LifecyclerTest {
     before.start();
     before.stop();
 
-    assertThat(decode(kv.get(KEY)).getInstancesMap().get("ingester-0").getState()).isEqualTo(InstanceState.LEAVING);
+    InstanceDesc kept = decode(kv.get(KEY)).getInstancesMap().get("ingester-0");
+    assertThat(kept.getState()).isEqualTo(InstanceState.LEAVING);
+    assertThat(kept.getTokensCount()).isEqualTo(config.numTokens());
+    // The process is gone: its heartbeat is cleared, so readers skip it at once.
+    assertThat(kept.getTimestamp()).isZero();
 
     clock.advance(Duration.ofSeconds(30));
     Lifecycler after = lifecycler(config, 999); // a different seed would pick different tokens

@@ -118,11 +118,29 @@ class RingTest {
     ReplicationSet write = ring.get(50, Operation.WRITE);
     ReplicationSet read = ring.get(50, Operation.READ);
 
-    // Four owners were walked (b extended the set), so the quorum is 4/2+1 = 3.
+    // b takes no writes: d replaces it, and the quorum is over the three that do, 3/2+1 = 2.
     assertThat(ids(write)).containsExactly("a", "c", "d");
-    assertThat(write.maxErrors()).isZero();
+    assertThat(write.maxErrors()).isEqualTo(1);
     assertThat(ids(read)).containsExactly("a", "b", "c");
     assertThat(read.maxErrors()).isEqualTo(1);
+  }
+
+  @Test
+  void withOneReplicaAWriteForALeavingInstanceGoesToTheNextActiveOne() throws Exception {
+    put(kv, KEY, "a", InstanceState.ACTIVE, NOW, 100);
+    put(kv, KEY, "b", InstanceState.LEAVING, NOW, 200);
+    start(1);
+
+    // Token 150 belongs to b, which is leaving: the write goes to a alone and needs a alone.
+    ReplicationSet write = ring.get(150, Operation.WRITE);
+    assertThat(ids(write)).containsExactly("a");
+    assertThat(write.minSuccess()).isEqualTo(1);
+    // Reads still reach b, which holds its data until it has left.
+    assertThat(ids(ring.get(150, Operation.READ))).containsExactly("b");
+
+    put(kv, KEY, "a", InstanceState.LEAVING, NOW, 100);
+    assertThatThrownBy(() -> ring.get(150, Operation.WRITE))
+        .hasMessageContaining("at least 1 live replicas required for WRITE, could only find 0");
   }
 
   @Test

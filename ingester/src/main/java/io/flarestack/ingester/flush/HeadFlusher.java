@@ -74,30 +74,39 @@ final class HeadFlusher {
   synchronized void tick() {
     long cutBefore = clock.millis() * 1_000_000L - cutDelay.toNanos();
     cut(() -> head.cutEnded(cutBefore, this::newBlockId, wal.lastLsn()), "max-duration");
-    finish();
+    finish(true);
   }
 
-  /** The pass at shutdown: cuts every window, then writes, uploads and truncates once. */
-  synchronized void flushAll() {
-    cut(() -> head.cutAll(this::newBlockId, wal.lastLsn()), "shutdown");
-    finish();
+  /**
+   * The pass at shutdown: cuts every window, then writes, uploads and truncates once.
+   *
+   * @param retire whether to retire uploaded blocks past their retention as well
+   */
+  synchronized LocalStore.FlushStats flushAll(boolean retire) {
+    int cut = cut(() -> head.cutAll(this::newBlockId, wal.lastLsn()), "shutdown");
+    int uploaded = finish(retire);
+    return new LocalStore.FlushStats(cut, uploaded);
   }
 
-  private void finish() {
+  /** Writes, uploads, truncates and maybe retires; returns how many blocks were uploaded. */
+  private int finish(boolean retire) {
     writeCutHeads();
-    upload();
+    int uploaded = upload();
     truncateWal();
-    retire();
+    if (retire) {
+      retire();
+    }
+    return uploaded;
   }
 
   private String newBlockId() {
     return Ulid.generate(clock.millis(), random);
   }
 
-  private void cut(Supplier<List<TenantHead>> cutter, String reason) {
+  private int cut(Supplier<List<TenantHead>> cutter, String reason) {
     if (!lockWrite(pushLock)) {
       log.warn("flush: pushes held the head for {} s; cutting next time", LOCK_WAIT_SECONDS);
-      return;
+      return 0;
     }
     List<TenantHead> cut;
     try {
@@ -108,6 +117,7 @@ final class HeadFlusher {
     for (int i = 0; i < cut.size(); i++) {
       metrics.flushReason(reason);
     }
+    return cut.size();
   }
 
   private void writeCutHeads() {
@@ -148,10 +158,11 @@ final class HeadFlusher {
     }
   }
 
-  private void upload() {
+  private int upload() {
     if (shipper == null) {
-      return;
+      return 0;
     }
+    int uploaded = 0;
     boolean ok = true;
     for (LocalBlock b : local.all()) {
       if (b.uploaded()) {
@@ -160,6 +171,7 @@ final class HeadFlusher {
       try {
         shipper.upload(b);
         local.markUploaded(b, Math.max(1, clock.millis()));
+        uploaded++;
         metrics.uploaded(b.tenant());
         log.info("upload new block tenant={} block={} bytes={}", b.tenant(), b.id(), b.meta().totalBytes());
       } catch (IOException | RuntimeException e) {
@@ -170,6 +182,7 @@ final class HeadFlusher {
       }
     }
     metrics.dirSync(ok);
+    return uploaded;
   }
 
   private void truncateWal() {

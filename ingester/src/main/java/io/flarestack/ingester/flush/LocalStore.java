@@ -91,9 +91,40 @@ public final class LocalStore {
     flusher.tick();
   }
 
-  /** The shutdown pass: every window is cut, written and (when possible) uploaded. */
-  public void flushAll() {
-    flusher.flushAll();
+  /**
+   * The shutdown pass: every window is cut, written and (when possible) uploaded.
+   *
+   * @param retire whether uploaded blocks past their retention are deleted too; an ingester that
+   *     is leaving keeps serving them until it has left
+   */
+  public FlushStats flushAll(boolean retire) {
+    return flusher.flushAll(retire);
+  }
+
+  /**
+   * What one flush pass did.
+   *
+   * @param cut head windows cut
+   * @param uploaded blocks uploaded
+   */
+  public record FlushStats(int cut, int uploaded) {}
+
+  /**
+   * A local block.
+   *
+   * @param tenant its tenant
+   * @param id its ULID, as in the bucket ({@code <tenant>/<id>/})
+   * @param uploaded whether it is in object storage
+   */
+  public record BlockInfo(String tenant, String id, boolean uploaded) {}
+
+  /** The local blocks, uploaded or not. */
+  public List<BlockInfo> blocks() {
+    List<BlockInfo> out = new ArrayList<>();
+    for (LocalBlock b : local.all()) {
+      out.add(new BlockInfo(b.tenant(), b.id(), b.uploaded()));
+    }
+    return out;
   }
 
   /**

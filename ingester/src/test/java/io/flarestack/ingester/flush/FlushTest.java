@@ -4,11 +4,14 @@ import static io.flarestack.ingester.testing.Requests.select;
 import static io.flarestack.ingester.testing.Requests.series;
 import static io.flarestack.ingester.testing.Requests.tree;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.flarestack.api.google.v1.Profile;
 import io.flarestack.api.ingester.v1.SelectSeriesResponse;
 import io.flarestack.api.querier.v1.SeriesRequest;
 import io.flarestack.api.querier.v1.SeriesResponse;
+import io.flarestack.common.errors.ErrorCode;
+import io.flarestack.common.errors.FlarestackException;
 import io.flarestack.common.model.Labels;
 import io.flarestack.common.testing.ManualClock;
 import io.flarestack.common.testing.PprofFacts;
@@ -187,6 +190,32 @@ class FlushTest {
     assertThat(ingester.head().heads("t")).isEmpty();
     assertThat(ingester.store().localBlockIds()).hasSize(2);
     assertThat(answers()).isEqualTo(before);
+  }
+
+  @Test
+  void leavingUploadsEveryWindowKeepsServingThemAndThenRefusesPushes() throws Exception {
+    pushTwoWindows();
+    long javaTotal = PprofFacts.total(JAVA, 0);
+    List<LocalStore.BlockInfo> blocks = ingester.flushForLeaving(() -> {
+      // Both windows are blocks already; a push from a distributor that has not seen LEAVING yet
+      // is still taken, and goes into a block of its own.
+      assertThat(ingester.head().heads("t")).isEmpty();
+      push("java-app", JAVA, BASE_NANOS + 5);
+    }, 1);
+
+    assertThat(blocks).hasSize(3).allMatch(LocalStore.BlockInfo::uploaded).allMatch(b -> b.tenant().equals("t"));
+    assertThat(uploadedBlocks()).containsExactlyInAnyOrderElementsOf(
+        blocks.stream().map(b -> "t/" + b.id() + "/").toList());
+    assertThat(ingester.head().heads("t")).isEmpty();
+    // Still answering queries, with every profile it took: 5 Java pushes per window and the late one.
+    assertThat(answers().javaTree().values().stream().mapToLong(Long::longValue).sum()).isEqualTo(javaTotal * 11);
+    // Once the store-gateways serve the blocks, the querier leaves them out here: nothing twice.
+    Set<String> ids = Set.copyOf(blocks.stream().map(LocalStore.BlockInfo::id).toList());
+    assertThat(answers(ids).tree()).isEmpty();
+
+    assertThatThrownBy(() -> push("java-app", JAVA, BASE_NANOS + 6))
+        .isInstanceOfSatisfying(FlarestackException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.UNAVAILABLE))
+        .hasMessageContaining("ingester is leaving the ring and takes no more pushes");
   }
 
   @Test

@@ -16,6 +16,7 @@ import io.flarestack.common.ring.Ring;
 import io.flarestack.common.ring.RingConfig;
 import io.flarestack.common.ring.kv.InMemoryKvStore;
 import io.flarestack.common.testing.ManualClock;
+import io.flarestack.common.testing.Poll;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -34,8 +35,11 @@ import java.util.Map;
 import java.util.Random;
 import java.util.TreeMap;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
@@ -64,6 +68,8 @@ class RingPageTest {
   private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
   private final ObjectMapper json = new ObjectMapper();
   private final List<Lifecycler> lifecyclers = new ArrayList<>();
+  private final CountDownLatch leave = new CountDownLatch(1);
+  private CompletableFuture<Void> cStopped;
   private Server server;
   private Ring ring;
 
@@ -74,13 +80,24 @@ class RingPageTest {
     new RingPage(ring, clock).register(server, "/ring", "/ingester/ring");
     server.start();
     ring.start();
-    // Three instances that join through real lifecyclers; c then stops without unregistering,
-    // so it stays in the ring as LEAVING.
+    // Three instances that join through real lifecyclers; c then starts to stop, and stays
+    // LEAVING (heartbeat fresh) while its before-leaving hook waits, as an ingester flushing.
     lifecyclers.add(join("ingester-a", "10.0.0.1:9095", "zone-a", true));
     lifecyclers.add(join("ingester-b", "10.0.0.2:9095", "zone-b", true));
-    Lifecycler c = join("ingester-c", "10.0.0.3:9095", "zone-a", false);
-    c.stop();
+    Lifecycler c = new Lifecycler(LifecyclerConfig.defaults(KEY, "ingester-c", "10.0.0.3:9095").withZone("zone-a")
+        .withNumTokens(32).withHeartbeatPeriod(Duration.ofHours(1)), kv, clock, executor,
+        new Random("ingester-c".hashCode()), () -> {
+          if (!leave.await(60, TimeUnit.SECONDS)) {
+            throw new IllegalStateException("the test never let ingester-c leave");
+          }
+        });
+    c.start();
     lifecyclers.add(c);
+    cStopped = CompletableFuture.runAsync(c::stop);
+    Poll.until("ingester-c LEAVING", Duration.ofSeconds(10), () -> {
+      InstanceDesc entry = RingDesc.parseFrom(kv.get(KEY)).getInstancesMap().get("ingester-c");
+      return entry != null && entry.getState() == InstanceState.LEAVING;
+    });
     // One instance whose last heartbeat is older than the timeout, written straight to the KV.
     putInstance(InstanceDesc.newBuilder().setId(STALE).setAddr("10.0.0.4:9095").setZone("zone-b")
         .setState(InstanceState.ACTIVE).setTimestamp(T0.getEpochSecond() - STALE_AGE_SECONDS)
@@ -88,7 +105,9 @@ class RingPageTest {
   }
 
   @AfterEach
-  void stop() {
+  void stop() throws Exception {
+    leave.countDown();
+    cStopped.get(10, TimeUnit.SECONDS);
     for (Lifecycler l : lifecyclers) {
       l.stop();
     }

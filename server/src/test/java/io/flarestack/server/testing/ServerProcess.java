@@ -2,6 +2,7 @@ package io.flarestack.server.testing;
 
 import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -26,9 +27,11 @@ public final class ServerProcess implements AutoCloseable {
   private final List<String> lines = new ArrayList<>();
   private int httpPort = -1;
 
+  private final Thread reader;
+
   private ServerProcess(Process process) {
     this.process = process;
-    Thread reader = new Thread(this::readLog, "server-process-log");
+    reader = new Thread(this::readLog, "server-process-log");
     reader.setDaemon(true);
     reader.start();
   }
@@ -183,10 +186,27 @@ public final class ServerProcess implements AutoCloseable {
     await();
   }
 
-  /** SIGTERM: the clean shutdown path. */
+  /** SIGTERM: the clean shutdown path; what the process logs while it stops is kept. */
   public void stop() {
-    process.destroy();
+    // Through kill(1): Process.destroy() would also close our end of the child's output, losing
+    // what it logs while shutting down.
+    try {
+      int rc = new ProcessBuilder("kill", "-TERM", Long.toString(process.pid())).start().waitFor();
+      if (rc != 0 && process.isAlive()) {
+        throw new IllegalStateException("kill -TERM " + process.pid() + " failed with exit code " + rc);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
     await();
+    try {
+      reader.join(10_000); // the rest of its log
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   private void await() {
