@@ -50,26 +50,26 @@ describe('render', () => {
     expect(hitTest(m, focusView(m, -1), 1000, 350, 5 * ROW_HEIGHT)).toBe(-1);
   });
 
-  it('merges sub-pixel bars and stays fast at 16k nodes', () => {
+  it('merges sub-pixel bars at 16k nodes, drawing a bounded number of rectangles', () => {
     // 16,384 leaves under one parent at very different weights.
     const root = new TreeNode('total');
     for (let i = 0; i < 16_383; i++) root.addStack(['main', 'f' + i], i < 50 ? 100_000 : 1);
     const big = layout(root);
     expect(big.size).toBe(16_385);
     const ctx = new Recorder();
-    const t0 = performance.now();
     let stats = draw(ctx, { model: big, view: focusView(big, -1), width: 1600, dark: false, colorMode: 'package' });
     for (let i = 0; i < 9; i++) {
       stats = draw(new Recorder(), { model: big, view: focusView(big, -1), width: 1600, dark: false, colorMode: 'value' });
     }
-    const perDraw = (performance.now() - t0) / 10;
+    // Drawing cost follows the rectangles drawn, not the nodes: bounded whatever the tree's size
+    // (no wall-clock assertion: a loaded CI machine would make it flaky).
     expect(stats.bars).toBeLessThan(200);
+    expect(ctx.rects.length).toBeLessThan(400);
     expect(stats.merged).toBeGreaterThan(0);
     // The merged grey block covers the width of the tiny leaves.
     const merged = ctx.rects.filter((r) => r.color === '#c4c7cd');
     const covered = merged.reduce((s, r) => s + r.w, 0);
     const expected = (1600 * 16_333) / (50 * 100_000 + 16_333);
     expect(covered).toBeGreaterThan(expected * 0.9);
-    expect(perDraw).toBeLessThan(50);
   });
 });
