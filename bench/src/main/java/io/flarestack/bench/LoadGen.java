@@ -5,8 +5,11 @@ import io.flarestack.bench.fleet.Workload;
 import io.flarestack.bench.load.Args;
 import io.flarestack.bench.load.IngestOptions;
 import io.flarestack.bench.load.IngestRun;
+import io.flarestack.bench.load.ProbeRun;
 import io.flarestack.bench.load.Stats;
 import io.flarestack.bench.query.QueryRun;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.HashSet;
@@ -27,6 +30,7 @@ public final class LoadGen {
   static final String USAGE = """
       usage: LoadGen ingest [options]    send a fleet's uploads
              LoadGen query [options]     run the query suite Q1-Q10
+             LoadGen probe [options]     time to queryable: push a unique profile, poll until counted
       common:
         --url URL              server base URL (default http://localhost:4040)
         --tenant ID            X-Scope-OrgID header (default: none)
@@ -44,6 +48,7 @@ public final class LoadGen {
         --progress 5s          progress line interval (default 5s)
         --services svc-7,...   only these services (default all)
         --kinds cpu            only CPU uploads (cpu) or all (default all)
+        --log FILE             one line per request: start epoch ms, latency ms, HTTP status (0: no answer)
       query:
         --service svc-7        service of the per-service queries (default svc-7)
         --runs 50              timed runs per query (default 50)
@@ -51,6 +56,11 @@ public final class LoadGen {
         --end EPOCH_MS         end of every range (default now)
         --queries Q1,Q2        subset (default all, Q10 included)
         --marker-runs 20       Q10 repetitions (default 20)
+      probe (--url is where probes are pushed):
+        --query-url URL        where they are queried, e.g. a querier (default: --url)
+        --probes 300           number of probes, one after another (default 300)
+        --pause 10ms           pause between polls of one probe: the resolution (default 10ms)
+        --timeout 30s          a probe not counted after this fails (default 30s)
       """;
 
   public static void main(String[] argv) throws Exception {
@@ -71,7 +81,8 @@ public final class LoadGen {
       switch (argv[0]) {
         case "ingest" -> ingest(args);
         case "query" -> query(args);
-        default -> throw new IllegalArgumentException("unknown command \"" + argv[0] + "\"; use ingest or query");
+        case "probe" -> probe(args);
+        default -> throw new IllegalArgumentException("unknown command \"" + argv[0] + "\"; use ingest, query or probe");
       }
     } catch (IllegalArgumentException e) {
       System.err.println("loadgen: " + e.getMessage());
@@ -102,9 +113,17 @@ public final class LoadGen {
     return o;
   }
 
-  private static void ingest(Args a) throws InterruptedException {
+  private static void ingest(Args a) throws InterruptedException, java.io.IOException {
+    String log = a.string("log", null);
     IngestOptions o = ingestOptions(a);
-    Stats s = new IngestRun(o, System.out).run();
+    Stats s;
+    if (log == null) {
+      s = new IngestRun(o, System.out).run();
+    } else {
+      try (PrintStream requests = new PrintStream(new java.io.FileOutputStream(log), false, StandardCharsets.UTF_8)) {
+        s = new IngestRun(o, System.out, requests).run();
+      }
+    }
     System.out.flush();
     if (s.accepted() == 0) {
       System.err.println("loadgen: no upload was accepted");
@@ -118,6 +137,23 @@ public final class LoadGen {
         queries, a.intValue("marker-runs", 20), a.longValue("seed", 1));
     a.requireAllUsed();
     return o;
+  }
+
+  static ProbeRun.Options probeOptions(Args a) {
+    String url = a.string("url", "http://localhost:4040");
+    ProbeRun.Options o = new ProbeRun.Options(url, a.string("query-url", url), a.string("tenant", null),
+        a.longValue("seed", 1), a.intValue("probes", 300), a.duration("pause", Duration.ofMillis(10)),
+        a.duration("timeout", Duration.ofSeconds(30)));
+    a.requireAllUsed();
+    return o;
+  }
+
+  private static void probe(Args a) {
+    ProbeRun.Result r = new ProbeRun(probeOptions(a), System.out).run();
+    System.out.flush();
+    if (r.visible().getTotalCount() == 0) {
+      System.err.println("loadgen: no probe was counted");
+    }
   }
 
   private static void query(Args a) throws Exception {

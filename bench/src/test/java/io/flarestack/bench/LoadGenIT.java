@@ -6,6 +6,7 @@ import io.flarestack.bench.fleet.Kind;
 import io.flarestack.bench.fleet.Workload;
 import io.flarestack.bench.load.IngestOptions;
 import io.flarestack.bench.load.IngestRun;
+import io.flarestack.bench.load.ProbeRun;
 import io.flarestack.bench.load.ServerMetrics;
 import io.flarestack.bench.load.Stats;
 import io.flarestack.bench.load.Target;
@@ -18,6 +19,8 @@ import io.flarestack.server.Main;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -27,6 +30,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The load generator and the query suite against the real single binary, started in-process. */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -121,5 +125,42 @@ class LoadGenIT {
       assertThat(queries).as(queries).containsPattern("(?m)^" + id.strip() + " .*");
     }
     assertThat(queries).as(queries).doesNotContain("EMPTY").doesNotContain("failed").doesNotContainPattern("\\{\\d+=");
+  }
+
+  @Test
+  void probesAreCountedExactlyOnceWithTheirOwnCpuTotal() {
+    ByteArrayOutputStream buf = new ByteArrayOutputStream();
+    // The probe stops polling when SelectSeries sums to the pprof's own cpu/nanoseconds total.
+    ProbeRun.Result r = new ProbeRun(new ProbeRun.Options(url, url, null, 9, 5, Duration.ofMillis(5),
+        Duration.ofSeconds(30)), new PrintStream(buf, true, StandardCharsets.UTF_8)).run();
+    String report = buf.toString(StandardCharsets.UTF_8);
+    assertThat(r.visible().getTotalCount()).as(report).isEqualTo(5);
+    assertThat(r.pushFailed() + r.timedOut() + r.overCounted()).as(report).isZero();
+    assertThat(r.polls()).isGreaterThanOrEqualTo(5);
+    assertThat(report).contains("5 counted exactly").contains("resolution: 5 ms pause");
+  }
+
+  @Test
+  void theRequestLogHasOneLinePerRequestWithItsStatus(@TempDir Path dir) throws Exception {
+    Path log = dir.resolve("requests.log");
+    ByteArrayOutputStream buf = new ByteArrayOutputStream();
+    // One minute of svc-9 (Go: cpu + heap), 4 rounds x 5 pods x 2 kinds = 40 uploads.
+    IngestOptions o = new IngestOptions(url, null, Workload.W_S, 7, Duration.ofMinutes(1), false,
+        Duration.ofMinutes(-1), "push", "off", 2, Duration.ofSeconds(1), Set.of("svc-9"), Set.of());
+    long before = System.currentTimeMillis();
+    try (PrintStream requests = new PrintStream(Files.newOutputStream(log), true, StandardCharsets.UTF_8)) {
+      Stats s = new IngestRun(o, new PrintStream(buf, true, StandardCharsets.UTF_8), requests).run();
+      assertThat(s.failed()).as(buf.toString(StandardCharsets.UTF_8)).isZero();
+    }
+    long after = System.currentTimeMillis();
+    List<String> lines = Files.readAllLines(log);
+    assertThat(lines).hasSize(40);
+    for (String line : lines) {
+      String[] f = line.split(" ");
+      assertThat(f).hasSize(3);
+      assertThat(Long.parseLong(f[0])).isBetween(before - 1, after);
+      assertThat(Double.parseDouble(f[1])).isGreaterThanOrEqualTo(0);
+      assertThat(f[2]).isEqualTo("200");
+    }
   }
 }

@@ -35,11 +35,21 @@ public final class IngestRun {
   private final AtomicLong maxLagNanos = new AtomicLong();
   private final AtomicLong planned = new AtomicLong();
   private volatile boolean stop;
+  private final PrintStream requestLog;
 
   public IngestRun(IngestOptions options, PrintStream out) {
+    this(options, out, null);
+  }
+
+  /**
+   * @param requestLog when not null, one line per finished request, {@code startEpochMillis
+   *     latencyMillis status} (status 0: no answer), for looking at a window such as a kill
+   */
+  public IngestRun(IngestOptions options, PrintStream out, PrintStream requestLog) {
     this.o = requireNonNull(options, "options is null");
     this.out = requireNonNull(out, "out is null");
     this.target = new Target(o.url(), o.tenant(), java.time.Duration.ofSeconds(60));
+    this.requestLog = requestLog;
   }
 
   /** Runs to the end of the schedule or the duration, whichever is first; returns the stats. */
@@ -147,6 +157,12 @@ public final class IngestRun {
         Upload u = uploads.make(p);
         Target.Result r = viaIngest(u) ? target.ingest(u) : target.push(u, o.seed());
         stats.record(r, u);
+        if (requestLog != null) {
+          long end = System.currentTimeMillis();
+          synchronized (requestLog) {
+            requestLog.printf("%d %.3f %d%n", end - r.nanos() / 1_000_000, r.nanos() / 1e6, r.status());
+          }
+        }
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
