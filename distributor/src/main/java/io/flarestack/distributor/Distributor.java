@@ -233,14 +233,16 @@ public final class Distributor extends AbstractService {
   private void write(String tenant, io.flarestack.api.ingester.v1.PushRequest request,
       ScheduledExecutorService scheduler) {
     // Detached from the caller: a client that disconnects must not cancel a half-done replication.
+    // Not cancelled when the write returns either: with replication the writer returns at quorum
+    // while the other replicas' writes are still in flight in this context, and they must reach
+    // their ingesters (a third copy cancelled under load is a copy a second failure loses). The
+    // deadline ends the context.
     Context.CancellableContext ctx = Context.ROOT.withDeadlineAfter(config.pushTimeout().toNanos(),
         TimeUnit.NANOSECONDS, scheduler);
     try {
       ctx.run(() -> writer.push(tenant, request));
     } catch (RuntimeException e) {
       throw FlarestackException.from(e);
-    } finally {
-      ctx.cancel(null);
     }
   }
 

@@ -378,6 +378,38 @@ class DistributorTest {
     assertThat(writer.profiles()).allSatisfy(p -> assertThat(PprofFacts.totals(p).get("cpu")).isEqualTo(expected));
   }
 
+  /**
+   * A replicated writer returns at quorum while a slower replica's write still runs in the push's
+   * context: that write must not be cancelled when the push returns.
+   */
+  @Test
+  void aReplicaWriteStillInFlightWhenThePushReturnsIsNotCancelled() throws Exception {
+    java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+    java.util.concurrent.CompletableFuture<Boolean> cancelledAtEnd = new java.util.concurrent.CompletableFuture<>();
+    java.util.concurrent.ExecutorService replicas = java.util.concurrent.Executors.newSingleThreadExecutor();
+    try {
+      distributor = new Distributor(DistributorConfig.defaults().withPushTimeout(Duration.ofSeconds(30)),
+          TenantLimits.fixed(Limits.defaults()), (tenant, request) -> io.grpc.Context.currentContextExecutor(replicas)
+              .execute(() -> {
+                try {
+                  release.await();
+                } catch (InterruptedException e) {
+                  Thread.currentThread().interrupt();
+                }
+                cancelledAtEnd.complete(io.grpc.Context.current().isCancelled());
+              }), clock, TestScheduler.INSTANCE, registry);
+      distributor.start();
+
+      distributor.push(TENANT, Pushes.request(cpuLabels(), fresh(GO_CPU)));
+      release.countDown();
+
+      assertThat(cancelledAtEnd.get(30, java.util.concurrent.TimeUnit.SECONDS)).as("the slow replica's context cancelled")
+          .isFalse();
+    } finally {
+      replicas.shutdownNow();
+    }
+  }
+
   @Test
   void aRejectedRequestLeavesEarlierWritesAlone() throws Exception {
     start(Limits.defaults());
