@@ -54,9 +54,13 @@ class StoreGatewayShardingIT {
       cluster.start("store-gateway-2", "store-gateway");
       cluster.start("querier-1", "querier");
       cluster.awaitReady(Duration.ofSeconds(60));
-      Poll.until("both store-gateways ACTIVE in the querier's view", Duration.ofSeconds(30), Duration.ofMillis(100),
-          () -> get(cluster.member("querier-1").baseUrl() + "/store-gateway/ring"),
-          body -> body.split("\"ACTIVE\"", -1).length - 1 == 2);
+      // Ownership follows each store-gateway's own view of the ring: until both views hold both,
+      // a gateway may claim blocks the other owns, and a block could be opened twice.
+      for (String member : List.of("querier-1", "store-gateway-1", "store-gateway-2")) {
+        Poll.until("both store-gateways ACTIVE in " + member + "'s view", Duration.ofSeconds(30),
+            Duration.ofMillis(100), () -> get(cluster.member(member).baseUrl() + "/store-gateway/ring"),
+            body -> body.split("\"ACTIVE\"", -1).length - 1 == 2);
+      }
 
       // One profile in each of the last twelve whole hours: one head window, so one block, each.
       long hourMs = 3_600_000L;
