@@ -127,8 +127,9 @@ public final class Querier extends AbstractService {
   /**
    * Asks every store-gateway which blocks cover the range and gives each block to one of the
    * store-gateways that own it (spread by block id), or, when no answering one owns it (an owner
-   * is down, the ring is changing), to any that answered: every store-gateway can read every
-   * block. A store-gateway that fails to answer is left out while another answers.
+   * is down or has not synced the block yet, the ring is changing), to one of those that listed
+   * it: every store-gateway can read every block it has synced, and only those. A store-gateway
+   * that fails to answer is left out while another answers.
    */
   private Plan plan(SelectProfilesRequest select, List<StoreGatewayServiceBlockingStub> gateways) {
     if (gateways.isEmpty()) {
@@ -141,15 +142,17 @@ public final class Querier extends AbstractService {
     }
     List<Fanout.Outcome<BlocksResponse>> answers = fanout.each(tasks);
     Fanout.values(answers, gateways.size() - 1); // throws when none answered
-    List<Integer> answered = new ArrayList<>();
+    // Per block: the store-gateways that listed it (they have synced it, so they can read it), and
+    // those of them that own it.
+    Map<String, List<Integer>> listed = new LinkedHashMap<>();
     Map<String, List<Integer>> owners = new LinkedHashMap<>();
     Set<String> sources = new LinkedHashSet<>();
     for (int g = 0; g < gateways.size(); g++) {
       if (answers.get(g).failed()) {
         continue;
       }
-      answered.add(g);
       for (BlockRef b : answers.get(g).value().getBlocksList()) {
+        listed.computeIfAbsent(b.getId(), id -> new ArrayList<>()).add(g);
         List<Integer> o = owners.computeIfAbsent(b.getId(), id -> new ArrayList<>());
         if (b.getOwned()) {
           o.add(g);
@@ -158,12 +161,13 @@ public final class Querier extends AbstractService {
         sources.add(b.getId());
       }
     }
-    if (owners.isEmpty()) {
+    if (listed.isEmpty()) {
       return Plan.NONE;
     }
     Map<Integer, List<String>> byGateway = new TreeMap<>();
-    for (Map.Entry<String, List<Integer>> e : owners.entrySet()) {
-      List<Integer> candidates = e.getValue().isEmpty() ? answered : e.getValue();
+    for (Map.Entry<String, List<Integer>> e : listed.entrySet()) {
+      List<Integer> o = owners.get(e.getKey());
+      List<Integer> candidates = o.isEmpty() ? e.getValue() : o;
       int g = candidates.get(Math.floorMod(e.getKey().hashCode(), candidates.size()));
       byGateway.computeIfAbsent(g, x -> new ArrayList<>()).add(e.getKey());
     }
