@@ -59,6 +59,9 @@ export function QueryBar(p: QueryBarProps) {
     setText(r.text);
     setItems([]);
     requestAnimationFrame(() => {
+      // Typed over (or replaced) before this frame: the completion's cursor and context are stale,
+      // and refreshing with them would reopen the list for text that is gone.
+      if (el.value !== r.text) return;
       el.focus();
       el.setSelectionRange(r.cursor, r.cursor);
       refresh(r.text, r.cursor);
