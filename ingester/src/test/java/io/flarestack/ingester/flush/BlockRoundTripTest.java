@@ -106,6 +106,17 @@ class BlockRoundTripTest {
   }
 
   @Test
+  void aSelectorMatchingNothingAnswersEmptyFromABlockAsFromTheHead() {
+    for (String selector : List.of("{service_name=\"java-app\", env=\"nope\"}", "{nope=\"x\"}",
+        "{service_name=\"java-app\", pod=~\"zz.*\"}")) {
+      SelectProfilesRequest.Builder sel = select(selector, "process_cpu:cpu:nanoseconds:cpu:nanoseconds", 0, 10_000);
+      assertThat(engine.mergeTree(block(), tree(sel, 0))).as(selector).isEqualTo(engine.mergeTree(head(), tree(sel, 0)));
+      assertThat(engine.selectSeries(block(), series(sel, 1000))).as(selector)
+          .isEqualTo(engine.selectSeries(head(), series(sel, 1000)));
+    }
+  }
+
+  @Test
   void metaDescribesTheHead() {
     assertThat(meta.stats().numProfiles()).isEqualTo(head.profileCount());
     assertThat(meta.stats().numSamples()).isEqualTo(head.sampleCount());
