@@ -227,7 +227,14 @@ describe('Flarestack web UI in headless Chromium', () => {
     await query.fill('{service_name="java-app", env="nope"}');
     await query.press('Enter');
     const empty = page.getByTestId('no-data');
-    await empty.waitFor({ state: 'visible', timeout: 20_000 });
+    try {
+      await empty.waitFor({ state: 'visible', timeout: 20_000 });
+    } catch (e) {
+      // What the page shows instead (an error box, a stale graph, an open suggestion list) and
+      // where the query bar stands, so a failure here says why.
+      const shown = await page.locator('body').innerText().catch(() => '(no text)');
+      throw new Error(`${e.message}\nquery bar: ${await query.inputValue()}\nurl: ${page.url()}\npage text:\n${shown.slice(0, 3000)}`);
+    }
     assert.match(await empty.innerText(), /No data for \{service_name="java-app", env="nope"\}/);
 
     await query.fill('{service_name="java-app", env=}');
