@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useLayoutEffect, useRef, useState } from 'react';
 import type { Api } from '../api/client';
 import { type Completion, applyCompletion, completionAt, matcherValue } from '../state/selector';
 
@@ -22,6 +22,9 @@ export function QueryBar(p: QueryBarProps) {
   const [active, setActive] = useState(0);
   const [ctx, setCtx] = useState<Completion | null>(null);
   const input = useRef<HTMLInputElement>(null);
+  // Where the cursor goes once a chosen completion is in the DOM; placed in a layout effect, in
+  // the same task as the click, so it can never land on text typed (or selected) afterwards.
+  const pendingCursor = useRef<{ text: string; cursor: number } | null>(null);
 
   useEffect(() => setText(p.value), [p.value]);
 
@@ -51,6 +54,16 @@ export function QueryBar(p: QueryBarProps) {
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [ctx?.kind, ctx?.prefix, ctx?.kind === 'value' ? ctx.name : '', p.start, p.end]);
 
+  useLayoutEffect(() => {
+    const pending = pendingCursor.current;
+    const el = input.current;
+    if (!pending || !el || el.value !== pending.text) return;
+    pendingCursor.current = null;
+    el.focus();
+    el.setSelectionRange(pending.cursor, pending.cursor);
+    refresh(pending.text, pending.cursor);
+  });
+
   const choose = (choice: string) => {
     const el = input.current!;
     const cursor = el.selectionStart ?? text.length;
@@ -58,14 +71,7 @@ export function QueryBar(p: QueryBarProps) {
     const r = applyCompletion(text, cursor, ctx, choice);
     setText(r.text);
     setItems([]);
-    requestAnimationFrame(() => {
-      // Typed over (or replaced) before this frame: the completion's cursor and context are stale,
-      // and refreshing with them would reopen the list for text that is gone.
-      if (el.value !== r.text) return;
-      el.focus();
-      el.setSelectionRange(r.cursor, r.cursor);
-      refresh(r.text, r.cursor);
-    });
+    pendingCursor.current = { text: r.text, cursor: r.cursor };
   };
 
   return (
